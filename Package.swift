@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cachewarm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cachewarm", targets: ["cachewarm"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure core: keys, normalization, BLAKE2b, expiry, item encoding and sizing. No I/O.
+        .target(
+            name: "CacheWarmCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Adapter: DynamoDB JSON protocol with SigV4 over async-http-client.
+        .target(
+            name: "CacheWarmDynamoDB",
+            dependencies: [
+                "CacheWarmCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Adapter: fetching origins with async-http-client.
+        .target(
+            name: "CacheWarmHTTP",
+            dependencies: [
+                "CacheWarmCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Orchestration: fetch -> decide -> encode -> write -> report, against protocols.
+        .target(
+            name: "CacheWarmEngine",
+            dependencies: [
+                "CacheWarmCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "cachewarm",
+            dependencies: [
+                "CacheWarmCore", "CacheWarmDynamoDB", "CacheWarmHTTP", "CacheWarmEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CacheWarmCoreTests", dependencies: ["CacheWarmCore"]),
+        .testTarget(
+            name: "CacheWarmDynamoDBTests",
+            dependencies: [
+                "CacheWarmDynamoDB", "CacheWarmCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "CacheWarmEngineTests", dependencies: ["CacheWarmEngine", "CacheWarmCore"]),
+    ]
+)
