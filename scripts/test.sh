@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The one test command: installs what is missing, starts PostgreSQL and moto on loopback,
+# builds, runs every Swift test and the interop test against real requests-cache, and stops
+# everything it started. Exits non-zero if anything failed.
+set -euo pipefail
+source "$(dirname "$0")/lib/services.sh"
+cd "$CW_ROOT"
+
+cw_install
+cw_start_services
+
+cw_log "swift build"
+swift build --build-tests
+cw_log "swift test"
+swift test --skip-build
+
+if [ -x scripts/interop-test.sh ]; then
+  cw_log "interop test: cachewarm writes, real requests-cache reads"
+  scripts/interop-test.sh
+fi
