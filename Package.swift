@@ -39,6 +39,7 @@ let package = Package(
                 "CacheWarmCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,5 +69,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CacheWarmEngineTests", dependencies: ["CacheWarmEngine", "CacheWarmCore"]),
+        .testTarget(
+            name: "CacheWarmHTTPTests",
+            dependencies: [
+                "CacheWarmHTTP", "CacheWarmCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
 )

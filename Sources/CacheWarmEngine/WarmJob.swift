@@ -1,0 +1,21 @@
+import CacheWarmCore
+
+/// One URL to warm: the reader's request, its settings, and the key computed up front (so a
+/// malformed URL is rejected before anything is fetched or written).
+public struct WarmJob: Sendable {
+    public let request: ReaderRequest
+    public let settings: ReaderSettings
+    public let key: CacheKey
+
+    public init(request: ReaderRequest, settings: ReaderSettings) throws(InvalidURL) {
+        self.request = request
+        self.settings = settings
+        self.key = try CacheKey(request: request, settings: settings)
+    }
+
+    /// The host of the prepared URL, for per-host statistics.
+    public var host: String {
+        let afterScheme = key.preparedURL.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        return afterScheme.count > 2 ? String(afterScheme[2].split(separator: "@").last ?? "") : ""
+    }
+}

@@ -1,0 +1,58 @@
+/// How one URL ended. Every URL ends in exactly one outcome.
+public enum WarmOutcome: Sendable, Equatable {
+    /// Written under these keys.
+    case filled(keys: [String], itemBytes: Int, expires: String?)
+    /// `--dry-run`: what would have been written.
+    case wouldFill(keys: [String], itemBytes: Int, expires: String?)
+    /// The reader would not cache it (status, method, no-store, expiry).
+    case uncacheable(String)
+    /// The item would exceed the item size limit, or the body the body limit.
+    case oversize(String)
+    /// The address policy refused the URL.
+    case refused(String)
+    case failed(String)
+
+    public var category: Category {
+        switch self {
+        case .filled: .filled
+        case .wouldFill: .wouldFill
+        case .uncacheable: .uncacheable
+        case .oversize: .oversize
+        case .refused: .refused
+        case .failed: .failed
+        }
+    }
+
+    public enum Category: String, Sendable, CaseIterable, Codable {
+        case filled
+        case wouldFill = "would-fill"
+        case uncacheable
+        case oversize = "oversize-skipped"
+        case refused
+        case failed
+    }
+
+    public var detail: String {
+        switch self {
+        case .filled(let keys, let bytes, let expires), .wouldFill(let keys, let bytes, let expires):
+            "key \(keys.joined(separator: ",")) \(bytes) B expires \(expires ?? "never")"
+        case .uncacheable(let reason), .oversize(let reason), .refused(let reason), .failed(let reason):
+            reason
+        }
+    }
+}
+
+/// The result of one URL: which job, what happened, the origin status if any.
+public struct WarmResult: Sendable {
+    public let url: String
+    public let host: String
+    public let status: Int?
+    public let outcome: WarmOutcome
+
+    public init(url: String, host: String, status: Int?, outcome: WarmOutcome) {
+        self.url = url
+        self.host = host
+        self.status = status
+        self.outcome = outcome
+    }
+}
