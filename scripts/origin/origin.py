@@ -68,6 +68,12 @@ def main():
         def log_message(self, *a):
             pass
 
+        def handle(self):
+            try:
+                super().handle()
+            except ConnectionResetError:
+                pass
+
         def send(self, status, headers, body, head=False):
             self.send_response(status)
             for name, value in headers:
@@ -87,8 +93,9 @@ def main():
                 status, headers, body, _ = table[path]
                 return self.send(status, headers, body, head)
             if args.root:
-                file = os.path.normpath(os.path.join(args.root, path.lstrip('/')))
-                if file.startswith(os.path.abspath(args.root)) and os.path.isfile(file):
+                root = os.path.abspath(args.root)
+                file = os.path.normpath(os.path.join(root, path.lstrip('/')))
+                if file.startswith(root + os.sep) and os.path.isfile(file):
                     with open(file, 'rb') as f:
                         body = f.read()
                     ctype = mimetypes.guess_type(file)[0] or 'application/octet-stream'

@@ -1,0 +1,140 @@
+import CacheWarmCore
+import CacheWarmEngine
+import Synchronization
+import Testing
+
+/// An origin in memory: a response per path, with a count of concurrent fetches.
+final class FakeOrigin: OriginFetching {
+    let responses: [String: Result<FetchedResponse, FetchFailure>]
+    let inFlight = Mutex((now: 0, peak: 0))
+
+    init(_ responses: [String: Result<FetchedResponse, FetchFailure>]) {
+        self.responses = responses
+    }
+
+    func fetch(_ request: ReaderRequest) async -> Result<FetchedResponse, FetchFailure> {
+        inFlight.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+        try? await Task.sleep(for: .milliseconds(2))
+        inFlight.withLock { $0.now -= 1 }
+        return responses[request.url] ?? .failure(FetchFailure(reason: "no route", retryable: true))
+    }
+}
+
+/// A table in memory that can refuse chosen keys.
+final class FakeStore: CacheItemStore {
+    let stored = Mutex<[String: Item]>([:])
+    let batches = Mutex<[Int]>([])
+    let refuse: Set<String>
+
+    init(refuse: Set<String> = []) {
+        self.refuse = refuse
+    }
+
+    func write(_ items: [Item]) async -> [String: String] {
+        batches.withLock { $0.append(items.count) }
+        var failures: [String: String] = [:]
+        for item in items {
+            guard case .s(let key)? = item["key"] else { continue }
+            if refuse.contains(key) { failures[key] = "ValidationException: refused" } else { stored.withLock { $0[key] = item } }
+        }
+        return failures
+    }
+}
+
+struct WarmerTests {
+    static let now = Timestamp(secondsSinceEpoch: 1_795_541_114)
+
+    static func ok(_ url: String, status: Int = 200, body: Int = 10, headers: [HTTPHeader] = [], final: String? = nil) -> (String, Result<FetchedResponse, FetchFailure>) {
+        (url, .success(FetchedResponse(url: final ?? url, status: status, reason: "OK",
+                                       headers: [HTTPHeader(name: "Content-Type", value: "text/plain")] + headers,
+                                       body: [UInt8](repeating: 0x61, count: body), redirectedFrom: final == nil ? [] : [url])))
+    }
+
+    static func jobs(_ urls: [String]) throws -> [WarmJob] {
+        try urls.map { try WarmJob(request: ReaderRequest(url: $0), settings: ReaderSettings()) }
+    }
+
+    func run(_ urls: [String], origin: FakeOrigin, store: FakeStore, configuration: Warmer.Configuration = Warmer.Configuration(concurrency: 4)) async throws -> [String: WarmOutcome] {
+        let warmer = Warmer(configuration: configuration, fetcher: origin, store: store, now: { Self.now })
+        let reported = Mutex(0)
+        let results = await warmer.run(try Self.jobs(urls)) { _, _ in reported.withLock { $0 += 1 } }
+        #expect(reported.withLock { $0 } == urls.count)
+        #expect(results.count == urls.count)
+        return Dictionary(uniqueKeysWithValues: results.map { ($0.url, $0.outcome) })
+    }
+
+    @Test func everyURLEndsInExactlyOneOutcome() async throws {
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: [
+            Self.ok("http://a.test/ok"),
+            Self.ok("http://a.test/missing", status: 404),
+            Self.ok("http://a.test/big", body: 500_000),
+            ("http://a.test/refused", .failure(FetchFailure(reason: "loopback", refused: true))),
+            ("http://a.test/down", .failure(FetchFailure(reason: "connection refused", retryable: true))),
+        ]))
+        let store = FakeStore()
+        let outcomes = try await run(["http://a.test/ok", "http://a.test/missing", "http://a.test/big", "http://a.test/refused", "http://a.test/down"], origin: origin, store: store)
+        #expect(outcomes["http://a.test/ok"]?.category == .filled)
+        #expect(outcomes["http://a.test/missing"] == .uncacheable("status 404 is not in allowable_codes"))
+        #expect(outcomes["http://a.test/big"]?.category == .oversize)
+        #expect(outcomes["http://a.test/refused"] == .refused("loopback"))
+        #expect(outcomes["http://a.test/down"] == .failed("connection refused"))
+        let key = try CacheKey(request: ReaderRequest(url: "http://a.test/ok"), settings: ReaderSettings()).key
+        #expect(store.stored.withLock { Array($0.keys) } == [key])
+    }
+
+    @Test func writesInBatchesOfAtMost25AndBoundsFetchConcurrency() async throws {
+        let urls = (0..<103).map { "http://b.test/\($0)" }
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: urls.map { Self.ok($0) }))
+        let store = FakeStore()
+        let outcomes = try await run(urls, origin: origin, store: store, configuration: Warmer.Configuration(concurrency: 5))
+        #expect(outcomes.values.allSatisfy { $0.category == .filled })
+        #expect(store.stored.withLock { $0.count } == 103)
+        #expect(store.batches.withLock { $0 }.allSatisfy { $0 <= 25 })
+        #expect(store.batches.withLock { $0.reduce(0, +) } == 103)
+        #expect(origin.inFlight.withLock { $0.peak } <= 5)
+        #expect(origin.inFlight.withLock { $0.peak } >= 2)
+    }
+
+    @Test func aRefusedWriteFailsOnlyItsOwnURL() async throws {
+        let urls = (0..<10).map { "http://c.test/\($0)" }
+        let badKey = try CacheKey(request: ReaderRequest(url: urls[3]), settings: ReaderSettings()).key
+        let store = FakeStore(refuse: [badKey])
+        let outcomes = try await run(urls, origin: FakeOrigin(Dictionary(uniqueKeysWithValues: urls.map { Self.ok($0) })), store: store)
+        #expect(outcomes[urls[3]] == .failed("DynamoDB write: ValidationException: refused"))
+        #expect(outcomes.values.filter { $0.category == .filled }.count == 9)
+    }
+
+    @Test func aRedirectIsStoredUnderTheRequestedAndTheFinalURL() async throws {
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: [Self.ok("http://d.test/old", final: "http://d.test/new")]))
+        let store = FakeStore()
+        let outcomes = try await run(["http://d.test/old"], origin: origin, store: store)
+        let keys = try ["http://d.test/old", "http://d.test/new"].map { try CacheKey(request: ReaderRequest(url: $0), settings: ReaderSettings()).key }
+        guard case .filled(let written, _, _)? = outcomes["http://d.test/old"] else { Issue.record("not filled"); return }
+        #expect(written == keys)
+        #expect(Set(store.stored.withLock { Array($0.keys) }) == Set(keys))
+    }
+
+    @Test func dryRunWritesNothingAndReportsWhatWouldBeWritten() async throws {
+        let store = FakeStore()
+        let outcomes = try await run(["http://e.test/x"], origin: FakeOrigin(Dictionary(uniqueKeysWithValues: [Self.ok("http://e.test/x")])), store: store,
+                                     configuration: Warmer.Configuration(dryRun: true))
+        #expect(outcomes["http://e.test/x"]?.category == .wouldFill)
+        #expect(store.batches.withLock { $0 }.isEmpty)
+    }
+
+    @Test func theReportCountsOutcomesPerRunAndPerHost() {
+        let results = [
+            WarmResult(url: "http://a/1", host: "a", status: 200, outcome: .filled(keys: ["k"], itemBytes: 100, expires: nil)),
+            WarmResult(url: "http://a/2", host: "a", status: 404, outcome: .uncacheable("status")),
+            WarmResult(url: "http://b/1", host: "b", status: nil, outcome: .failed("down")),
+        ]
+        let report = WarmReport(results, elapsedSeconds: 2)
+        #expect(report.count(.filled) == 1 && report.count(.uncacheable) == 1 && report.count(.failed) == 1)
+        #expect(report.hosts["a"]?[.filled] == 1)
+        #expect(report.hasFailures)
+        #expect(report.summary.hasPrefix("3 URLs: filled 1, uncacheable 1, failed 1; 100 item bytes;"))
+        let json = report.json(results: results)
+        #expect(json["outcomes"]?["filled"] == .int("1"))
+        #expect(json["urls"]?.array?.count == 3)
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The demo: builds cachewarm, starts a throwaway PostgreSQL, moto and a local origin serving
+# jobs/demo-origin/, creates the table, warms the URLs of jobs/demo.urls, prints the summary,
+# and proves the hits by asking the real requests-cache (../shared/compat/rc_check.py).
+set -euo pipefail
+source "$(dirname "$0")/lib/services.sh"
+cd "$CW_ROOT"
+
+cw_install
+cw_log "building cachewarm"
+swift build --product cachewarm
+BIN=$CW_ROOT/.build/debug/cachewarm
+cw_start_services
+
+ORIGIN_PORT=$(cw_free_port)
+python3 scripts/origin/origin.py --port "$ORIGIN_PORT" --root jobs/demo-origin >"$CW_RUNDIR/origin.log" 2>&1 &
+CW_ORIGIN_PID=$!
+cw_wait_for "demo origin" curl -sf "http://127.0.0.1:$ORIGIN_PORT/index.html"
+ORIGIN="http://127.0.0.1:$ORIGIN_PORT"
+grep -v '^\s*#' jobs/demo.urls | grep -v '^\s*$' | sed "s|\${ORIGIN}|$ORIGIN|g" >"$CW_RUNDIR/demo.urls"
+
+cw_log "cachewarm table create"
+"$BIN" table create --table http_cache
+cw_log "cachewarm warm (the reader uses cache_control=True; loopback allowed for the local origin)"
+"$BIN" warm --table http_cache --file "$CW_RUNDIR/demo.urls" --cache-control --allow-loopback
+
+cw_log "requests-cache reads them (network disabled):"
+mapfile -t urls <"$CW_RUNDIR/demo.urls"
+"$CW_VENV/bin/python" "$CW_SHARED/compat/rc_check.py" --endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB" \
+  --table http_cache --region "$AWS_REGION" "${urls[@]}"
+cw_log "every demo URL is a fresh hit in requests-cache"
