@@ -59,7 +59,8 @@ for url, want in manifest.items():
         failures.append(f"{url}: {got['outcome']}, expected miss")
 for f in failures:
     print('FAIL', f)
-print(f"interop: {hits} fresh hits with the origin's bytes, {len(manifest) - hits} misses as expected"
-      if not failures else f'interop: {len(failures)} failures')
+print(f"{hits} URLs are fresh hits with the origin's bytes, {len(manifest) - hits} are misses as expected" if not failures else '')
+failed_urls = {f.split(': ', 1)[0] for f in failures}
+print(f'interop: {len(manifest) - len(failed_urls)} passed, {len(failed_urls)} failed')
 sys.exit(1 if failures else 0)
 PY
