@@ -14,5 +14,7 @@ swift build --build-tests
 cw_log "swift test"
 swift test --skip-build
 
+cw_log "CLI contract: messages and exit codes"
+scripts/cli-test.sh
 cw_log "interop test: cachewarm writes, real requests-cache reads"
 scripts/interop-test.sh

@@ -3,6 +3,7 @@ import CacheWarmCore
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import NIOHTTP1
 
 /// Fetches a reader's request from its origin the way python-requests would: the reader's
@@ -40,6 +41,8 @@ public final class OriginFetcher: Sendable {
             redirectConfiguration: .disallow,
             decompression: .enabled(limit: .size(maxBodyBytes)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connections)
+        // A refused connection fails at once; whether to try again is the caller's decision.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -147,6 +150,11 @@ public final class OriginFetcher: Sendable {
             }
         }
         if error is NIOTooManyBytesError { return FetchError(.bodyTooLarge, "body over the limit") }
+        // NIO's socket errors name the system call and errno text, nothing from the request.
+        if let error = error as? IOError { return FetchError(.connection, error.description) }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return FetchError(.connection, "\(first.error)")
+        }
         return FetchError(.connection, String(describing: type(of: error)))
     }
 }
