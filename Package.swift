@@ -32,6 +32,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // libpq (Debian libpq-dev), for the PostgreSQL adapter.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Adapter: the PostgreSQL refresh queue over libpq, on dedicated threads.
+        .target(
+            name: "CacheWarmPostgres",
+            dependencies: [
+                "CLibPQ", "CacheWarmCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Adapter: fetching origins with async-http-client.
         .target(
             name: "CacheWarmHTTP",
@@ -54,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "cachewarm",
             dependencies: [
-                "CacheWarmCore", "CacheWarmDynamoDB", "CacheWarmHTTP", "CacheWarmEngine",
+                "CacheWarmCore", "CacheWarmDynamoDB", "CacheWarmHTTP", "CacheWarmEngine", "CacheWarmPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,6 +80,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CacheWarmEngineTests", dependencies: ["CacheWarmEngine", "CacheWarmCore"]),
+        .testTarget(name: "CacheWarmPostgresTests", dependencies: ["CacheWarmPostgres", "CacheWarmCore"]),
         .testTarget(
             name: "CacheWarmHTTPTests",
             dependencies: [

@@ -6,11 +6,18 @@ public struct WarmJob: Sendable {
     public let request: ReaderRequest
     public let settings: ReaderSettings
     public let key: CacheKey
+    /// The queue's job id, attempt number and attempt limit; nil and 1 for a plain `warm` run.
+    public let queueID: Int64?
+    public let attempt: Int
+    public let maxAttempts: Int
 
-    public init(request: ReaderRequest, settings: ReaderSettings) throws(InvalidURL) {
+    public init(request: ReaderRequest, settings: ReaderSettings, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1) throws(InvalidURL) {
         self.request = request
         self.settings = settings
         self.key = try CacheKey(request: request, settings: settings)
+        self.queueID = queueID
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
     }
 
     /// The host of the prepared URL, for per-host statistics.

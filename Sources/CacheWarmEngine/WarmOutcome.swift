@@ -48,11 +48,27 @@ public struct WarmResult: Sendable {
     public let host: String
     public let status: Int?
     public let outcome: WarmOutcome
+    /// A failure that may pass (network, timeout, throttled write).
+    public let retryable: Bool
+    /// The origin's Retry-After, in seconds.
+    public let retryAfterSeconds: Double?
+    public let durationMicroseconds: Int64
+    /// The job's queue id, when it came from the queue.
+    public let queueID: Int64?
+    public let attempt: Int
+    public let maxAttempts: Int
 
-    public init(url: String, host: String, status: Int?, outcome: WarmOutcome) {
+    public init(url: String, host: String, status: Int?, outcome: WarmOutcome, retryable: Bool = false, retryAfterSeconds: Double? = nil,
+                durationMicroseconds: Int64 = 0, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1) {
         self.url = url
         self.host = host
         self.status = status
         self.outcome = outcome
+        self.retryable = retryable
+        self.retryAfterSeconds = retryAfterSeconds
+        self.durationMicroseconds = durationMicroseconds
+        self.queueID = queueID
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
     }
 }

@@ -1,7 +1,9 @@
 import CacheWarmCore
+import Synchronization
 
-/// The warm path: fetch each job's URL, encode the item, and write items in batches, under one
-/// bounded task group (fetches and writes are child tasks; nothing unstructured).
+/// The warm path: take jobs from a source, fetch each URL, encode the item, and write items in
+/// batches, under one bounded task group. Claims, fetches and writes are all child tasks, so
+/// the loop reacts to whichever ends first; nothing is unstructured.
 public struct Warmer: Sendable {
     public struct Configuration: Sendable {
         public var concurrency: Int
@@ -35,90 +37,106 @@ public struct Warmer: Sendable {
 
     /// A fetched and encoded job, waiting for its items to be written.
     struct Encoded: Sendable {
-        let index: Int
-        let status: Int?
+        let job: WarmJob
         let items: [Item]
-        let outcome: WarmOutcome
+        let result: WarmResult
     }
 
     private enum Step: Sendable {
+        case claimed([WarmJob]?)
         case encoded(Encoded)
-        case written(indices: [Int], failures: [String: String])
+        case written(batch: [Encoded], failures: [String: String])
     }
 
-    /// Runs every job; `report` is called once per job as it ends (in completion order).
-    public func run(_ jobs: [WarmJob], report: @escaping @Sendable (Int, WarmResult) -> Void) async -> [WarmResult] {
-        var results = [WarmResult?](repeating: nil, count: jobs.count)
-        let finish: (Int, Int?, WarmOutcome) -> Void = { index, status, outcome in
-            let result = WarmResult(url: jobs[index].request.url, host: jobs[index].host, status: status, outcome: outcome)
-            results[index] = result
-            report(index, result)
+    /// Runs every job of a list; `report` is called once per job as it ends.
+    public func run(_ jobs: [WarmJob], report: @escaping @Sendable (WarmResult) -> Void) async -> [WarmResult] {
+        let collected = Mutex<[WarmResult]>([])
+        await run(ListJobSource(jobs)) { result in
+            collected.withLock { $0.append(result) }
+            report(result)
         }
+        return collected.withLock { $0 }
+    }
+
+    /// Runs jobs from `source` until it has no more and every job has ended.
+    public func run(_ source: some WarmJobSource, report: @escaping @Sendable (WarmResult) -> Void) async {
         await withTaskGroup(of: Step.self) { group in
-            var next = 0, fetching = 0, writing = 0
-            var queue: [Encoded] = []  // encoded jobs whose items are not yet being written
-            var waiting: [Int: Encoded] = [:]  // jobs whose items are being written
+            var fetching = 0, writing = 0
+            var claiming = false, exhausted = false
+            var pending: [Encoded] = []  // encoded, items not yet handed to a write
             while true {
-                while fetching < configuration.concurrency && next < jobs.count {
-                    let index = next, job = jobs[index]
-                    group.addTask { .encoded(await encode(job, index: index)) }
-                    next += 1
-                    fetching += 1
+                let free = configuration.concurrency - fetching
+                if !claiming && !exhausted && free > 0 {
+                    group.addTask { .claimed(await source.next(max: free)) }
+                    claiming = true
                 }
-                let allFetched = next == jobs.count && fetching == 0
-                while writing < configuration.concurrentWrites && !queue.isEmpty
-                    && (queue.reduce(0) { $0 + $1.items.count } >= configuration.writeBatchSize || allFetched)
+                // Partial batches go out when no fetch could add to them soon.
+                let flushPartial = fetching == 0
+                while writing < configuration.concurrentWrites, !pending.isEmpty,
+                    flushPartial || pending.reduce(0, { $0 + $1.items.count }) >= configuration.writeBatchSize
                 {
-                    var batch: [Item] = []
-                    var indices: [Int] = []
-                    while let first = queue.first, batch.isEmpty || batch.count + first.items.count <= configuration.writeBatchSize {
-                        queue.removeFirst()
-                        batch += first.items
-                        indices.append(first.index)
-                        waiting[first.index] = first
+                    var batch: [Encoded] = []
+                    var itemCount = 0
+                    while let first = pending.first, batch.isEmpty || itemCount + first.items.count <= configuration.writeBatchSize {
+                        batch.append(pending.removeFirst())
+                        itemCount += first.items.count
                     }
+                    let items = batch.flatMap(\.items)
                     let store = self.store
-                    group.addTask { .written(indices: indices, failures: await store.write(batch)) }
+                    group.addTask { .written(batch: batch, failures: await store.write(items)) }
                     writing += 1
                 }
                 guard let step = await group.next() else { break }
                 switch step {
+                case .claimed(let jobs):
+                    claiming = false
+                    guard let jobs else { exhausted = true; continue }
+                    for job in jobs {
+                        group.addTask { .encoded(await encode(job)) }
+                        fetching += 1
+                    }
                 case .encoded(let encoded):
                     fetching -= 1
-                    if encoded.items.isEmpty { finish(encoded.index, encoded.status, encoded.outcome) } else { queue.append(encoded) }
-                case .written(let indices, let failures):
+                    if encoded.items.isEmpty { report(encoded.result) } else { pending.append(encoded) }
+                case .written(let batch, let failures):
                     writing -= 1
-                    for index in indices {
-                        guard let encoded = waiting.removeValue(forKey: index) else { continue }
+                    for encoded in batch {
                         let failed = encoded.items.compactMap { Self.key(of: $0).flatMap { failures[$0] } }
-                        finish(index, encoded.status, failed.isEmpty ? encoded.outcome : .failed("DynamoDB write: \(failed[0])"))
+                        report(failed.isEmpty ? encoded.result : encoded.result.replacing(.failed("DynamoDB write: \(failed[0])"), retryable: true))
                     }
                 }
             }
         }
-        return results.compactMap { $0 }
     }
 
-    /// Fetch, decide, encode and size one job (runs in a child task: CPU work in parallel).
-    func encode(_ job: WarmJob, index: Int) async -> Encoded {
-        switch await fetcher.fetch(job.request) {
+    /// Fetch, decide, encode and size one job (in a child task: CPU work runs in parallel).
+    func encode(_ job: WarmJob) async -> Encoded {
+        let start = ContinuousClock.now
+        let fetched = await fetcher.fetch(job.request)
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        func done(_ outcome: WarmOutcome, status: Int? = nil, items: [Item] = [], retryable: Bool = false, retryAfter: Double? = nil) -> Encoded {
+            Encoded(job: job, items: items, result: WarmResult(
+                url: job.request.url, host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
+                durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts))
+        }
+        switch fetched {
         case .failure(let failure):
-            return Encoded(index: index, status: nil, items: [], outcome: failure.refused ? .refused(failure.reason) : .failed(failure.reason))
+            return done(failure.refused ? .refused(failure.reason) : .failed(failure.reason), retryable: failure.retryable)
         case .success(let response):
-            let result = ItemEncoder.encode(request: job.request, key: job.key, response: response, settings: job.settings, now: now())
-            switch result {
+            let savedAt = now()
+            let retryAfter = JobDisposition.retryAfterSeconds(response.headers, now: savedAt)
+            switch ItemEncoder.encode(request: job.request, key: job.key, response: response, settings: job.settings, now: savedAt) {
             case .uncacheable(let reason):
-                return Encoded(index: index, status: response.status, items: [], outcome: .uncacheable(reason.description))
+                return done(.uncacheable(reason.description), status: response.status, retryAfter: retryAfter)
             case .item(let item):
                 let size = item.sizeBytes
                 if size > configuration.maxItemBytes {
-                    return Encoded(index: index, status: response.status, items: [], outcome: .oversize("item of \(size) B exceeds the \(configuration.maxItemBytes) B item limit"))
+                    return done(.oversize("item of \(size) B exceeds the \(configuration.maxItemBytes) B item limit"), status: response.status)
                 }
                 let expires = item.expires?.isoformat
-                if configuration.dryRun {
-                    return Encoded(index: index, status: response.status, items: [], outcome: .wouldFill(keys: item.keys, itemBytes: size, expires: expires))
-                }
-                return Encoded(index: index, status: response.status, items: item.items, outcome: .filled(keys: item.keys, itemBytes: size, expires: expires))
+                if configuration.dryRun { return done(.wouldFill(keys: item.keys, itemBytes: size, expires: expires), status: response.status) }
+                return done(.filled(keys: item.keys, itemBytes: size, expires: expires), status: response.status, items: item.items)
             }
         }
     }
@@ -126,5 +144,12 @@ public struct Warmer: Sendable {
     static func key(of item: Item) -> String? {
         if case .s(let key)? = item["key"] { return key }
         return nil
+    }
+}
+
+extension WarmResult {
+    func replacing(_ outcome: WarmOutcome, retryable: Bool) -> WarmResult {
+        WarmResult(url: url, host: host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfterSeconds,
+                   durationMicroseconds: durationMicroseconds, queueID: queueID, attempt: attempt, maxAttempts: maxAttempts)
     }
 }

@@ -61,7 +61,7 @@ struct WarmCommand: AsyncParsableCommand {
             let configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun)
             let warmer = Warmer(configuration: configuration, fetcher: fetcher, store: store, now: { .now })
             let printer = ResultPrinter(toStandardError: json, total: jobs.count)
-            return await warmer.run(jobs) { _, result in printer.print(result) }
+            return await warmer.run(jobs) { result in printer.print(result) }
         }
         if dryRun { return await run(DiscardingItemStore()) }
         return try await dynamoDB.withClient(connections: 4, logger: logger) { client in

@@ -57,7 +57,7 @@ struct WarmerTests {
     func run(_ urls: [String], origin: FakeOrigin, store: FakeStore, configuration: Warmer.Configuration = Warmer.Configuration(concurrency: 4)) async throws -> [String: WarmOutcome] {
         let warmer = Warmer(configuration: configuration, fetcher: origin, store: store, now: { Self.now })
         let reported = Mutex(0)
-        let results = await warmer.run(try Self.jobs(urls)) { _, _ in reported.withLock { $0 += 1 } }
+        let results = await warmer.run(try Self.jobs(urls)) { _ in reported.withLock { $0 += 1 } }
         #expect(reported.withLock { $0 } == urls.count)
         #expect(results.count == urls.count)
         return Dictionary(uniqueKeysWithValues: results.map { ($0.url, $0.outcome) })
