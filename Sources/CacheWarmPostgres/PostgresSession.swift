@@ -52,6 +52,22 @@ public final class PostgresSession {
         }
     }
 
+    /// A script of several statements without parameters: only for SQL written in this code
+    /// (migrations), never for input.
+    public func execute(script sql: String) throws(PostgresError) {
+        try ensureConnected()
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        guard let result else { throw connectionLost() }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            if PQstatus(handle) != CONNECTION_OK { throw connectionLost() }
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "statement failed"
+            throw PostgresError(kind: .query, sqlState: state, message: message)
+        }
+    }
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try query("BEGIN")

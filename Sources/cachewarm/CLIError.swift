@@ -6,11 +6,14 @@ enum CLIError: Error, CustomStringConvertible {
     case badInput(String)
     /// DynamoDB cannot be reached or refuses the table: exit 3.
     case dynamoDBUnavailable(String)
+    /// PostgreSQL cannot be reached, or the schema is not migrated: exit 4.
+    case databaseUnavailable(String)
 
     var description: String {
         switch self {
         case .badInput(let message): message
         case .dynamoDBUnavailable(let message): "DynamoDB: \(message)"
+        case .databaseUnavailable(let message): "PostgreSQL: \(message)"
         }
     }
 
@@ -18,6 +21,7 @@ enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .badInput: ExitStatus.badInput
         case .dynamoDBUnavailable: ExitStatus.dynamoDBUnavailable
+        case .databaseUnavailable: ExitStatus.databaseUnavailable
         }
     }
 }
@@ -28,4 +32,5 @@ enum ExitStatus {
     static let someFailed: Int32 = 1
     static let badInput: Int32 = 2
     static let dynamoDBUnavailable: Int32 = 3
+    static let databaseUnavailable: Int32 = 4
 }

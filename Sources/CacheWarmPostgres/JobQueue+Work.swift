@@ -1,0 +1,237 @@
+import CacheWarmCore
+
+/// What workers do with the queue.
+extension JobQueue {
+    /// Gives keys to jobs enqueued through SQL (which cannot compute requests-cache keys). A job
+    /// whose key an unfinished job already has is folded into it; a job whose URL or settings
+    /// are invalid fails with the reason. Returns how many jobs were looked at.
+    public func keyUnkeyedJobs(limit: Int = 500) async throws -> Int {
+        let s = self.s
+        return try await connection.run { session in
+            try session.transaction { session in
+                let rows = try session.query("""
+                    SELECT id, url, method, headers, body, settings, priority, run_at FROM \(s).jobs
+                    WHERE cache_key IS NULL AND state = 'available' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                    """, [String(limit)])
+                for index in 0..<rows.count {
+                    let id = rows.value(index, "id")!
+                    switch Self.key(rows, index) {
+                    case .failure(let invalid):
+                        try session.query("""
+                            UPDATE \(s).jobs SET state = 'failed', outcome = 'failed', finished_at = now(), updated_at = now(),
+                                errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'error', $2::text))
+                            WHERE id = $1
+                            """, [id, invalid.reason])
+                    case .success(let key):
+                        try session.query("SAVEPOINT keying")
+                        do {
+                            try session.query("UPDATE \(s).jobs SET cache_key = $2, updated_at = now() WHERE id = $1", [id, key])
+                            try session.query("RELEASE SAVEPOINT keying")
+                        } catch let error as PostgresError where error.sqlState == PostgresError.uniqueViolation {
+                            try session.query("ROLLBACK TO SAVEPOINT keying")
+                            try session.query("""
+                                UPDATE \(s).jobs SET run_at = least(run_at, $2::timestamptz), priority = greatest(priority, $3::int), updated_at = now()
+                                WHERE cache_key = $1 AND \(Self.unfinished)
+                                """, [key, rows.value(index, "run_at"), rows.value(index, "priority")])
+                            try session.query("""
+                                UPDATE \(s).jobs SET state = 'cancelled', outcome = 'duplicate', cache_key = $2, finished_at = now(), updated_at = now(),
+                                    errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'error', 'duplicate of an unfinished job with the same cache key'))
+                                WHERE id = $1
+                                """, [id, key])
+                        }
+                    }
+                }
+                return rows.count
+            }
+        }
+    }
+
+    static func key(_ rows: PostgresRows, _ index: Int) -> Result<String, InvalidJob> {
+        switch request(rows, index) {
+        case .failure(let reason): return .failure(reason)
+        case .success(let (request, settings)):
+            do {
+                return .success(try CacheKey(request: request, settings: settings).key)
+            } catch {
+                return .failure(InvalidJob("malformed URL: \(error.description)"))
+            }
+        }
+    }
+
+    /// A row's request and reader settings; invalid JSON is a reason, not a crash.
+    static func request(_ rows: PostgresRows, _ index: Int) -> Result<(ReaderRequest, ReaderSettings), InvalidJob> {
+        guard let headersJSON = try? JSONValue.parse(rows.value(index, "headers") ?? "[]"), let list = headersJSON.array else {
+            return .failure(InvalidJob("headers must be a JSON array of [name, value] pairs"))
+        }
+        var headers: [HTTPHeader] = []
+        for pair in list {
+            guard let items = pair.array, items.count == 2, let name = items[0].string, let value = items[1].string else {
+                return .failure(InvalidJob("headers must be a JSON array of [name, value] pairs"))
+            }
+            headers.append(HTTPHeader(name: name, value: value))
+        }
+        let settings: ReaderSettings
+        do {
+            settings = try ReaderSettings(json: try JSONValue.parse(rows.value(index, "settings") ?? "{}"))
+        } catch let error as ReaderSettings.JSONError {
+            return .failure(InvalidJob("settings: \(error.description)"))
+        } catch {
+            return .failure(InvalidJob("settings must be a JSON object"))
+        }
+        let request = ReaderRequest(
+            method: (rows.value(index, "method") ?? "GET").uppercased(), url: rows.value(index, "url") ?? "", headers: headers,
+            body: rows.value(index, "body").map(PostgresArray.decodeBytea))
+        return .success((request, settings))
+    }
+
+    /// Claims up to `max` ready jobs of `queue` in one statement: marked running, attempt
+    /// counted, leased to `owner` for `leaseSeconds`. Jobs another worker holds are skipped.
+    public func claim(queue: String, max: Int, owner: String, leaseSeconds: Double) async throws -> [QueuedJob] {
+        let s = self.s
+        let rows = try await connection.run { session in
+            try session.query("""
+                WITH picked AS (
+                    SELECT id FROM \(s).jobs
+                    WHERE queue = $1 AND state IN ('available', 'retryable') AND run_at <= now() AND cache_key IS NOT NULL
+                    ORDER BY priority DESC, run_at, id
+                    LIMIT $2 FOR UPDATE SKIP LOCKED)
+                UPDATE \(s).jobs j SET state = 'running', attempt = j.attempt + 1, lease_owner = $3,
+                    lease_expires_at = now() + make_interval(secs => $4::float8), started_at = now(), updated_at = now()
+                FROM picked WHERE j.id = picked.id
+                RETURNING j.id, j.url, j.method, j.headers, j.body, j.settings, j.attempt, j.max_attempts, j.priority, j.run_at
+                """, [queue, String(max), owner, String(leaseSeconds)])
+        }
+        var jobs: [QueuedJob] = []
+        var invalid: [JobCompletion] = []
+        for index in 0..<rows.count {
+            let id = Int64(rows.value(index, "id")!)!
+            switch Self.request(rows, index) {
+            case .success(let (request, settings)):
+                jobs.append(QueuedJob(id: id, request: request, settings: settings,
+                                      attempt: Int(rows.value(index, "attempt") ?? "1") ?? 1, maxAttempts: Int(rows.value(index, "max_attempts") ?? "1") ?? 1))
+            case .failure(let problem):
+                invalid.append(JobCompletion(id: id, state: .failed, outcome: "failed", error: problem.reason))
+            }
+        }
+        if !invalid.isEmpty { try await complete(invalid, owner: owner) }
+        return jobs
+    }
+
+    /// Records outcomes in one statement. Only jobs still leased to `owner` change: a job whose
+    /// lease expired and was rescued is not overwritten.
+    public func complete(_ completions: [JobCompletion], owner: String) async throws {
+        guard !completions.isEmpty else { return }
+        let s = self.s
+        let parameters: [String?] = [
+            PostgresArray.literal(completions.map(\.id)),
+            PostgresArray.literal(completions.map { $0.state.rawValue }),
+            PostgresArray.literal(completions.map { $0.outcome }),
+            PostgresArray.literal(completions.map { $0.statusCode.map(String.init) }),
+            PostgresArray.literal(completions.map { $0.itemBytes.map(String.init) }),
+            PostgresArray.literal(completions.map { $0.durationMilliseconds.map(String.init) }),
+            PostgresArray.literal(completions.map(\.error)),
+            PostgresArray.literal(completions.map { $0.delaySeconds.map { String($0) } }),
+            PostgresArray.literal(completions.map { $0.refundAttempt ? 1 : 0 }),
+            owner,
+        ]
+        try await connection.run { session in
+            try session.query("""
+                UPDATE \(s).jobs j SET
+                    state = u.state,
+                    outcome = CASE WHEN u.state = 'available' THEN j.outcome ELSE u.outcome END,
+                    status_code = coalesce(u.status, j.status_code), item_bytes = coalesce(u.item_bytes, j.item_bytes),
+                    duration_ms = coalesce(u.duration_ms, j.duration_ms),
+                    errors = CASE WHEN u.error IS NULL THEN j.errors
+                        ELSE j.errors || jsonb_build_array(jsonb_build_object('at', now(), 'attempt', j.attempt, 'error', u.error)) END,
+                    run_at = CASE WHEN u.state = 'retryable' THEN now() + make_interval(secs => coalesce(u.delay, 0)) ELSE j.run_at END,
+                    attempt = j.attempt - u.refund,
+                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+                    finished_at = CASE WHEN u.state IN ('completed', 'failed') THEN now() END
+                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::float8[], $9::int[])
+                     AS u(id, state, outcome, status, item_bytes, duration_ms, error, delay, refund)
+                WHERE j.id = u.id AND j.lease_owner = $10 AND j.state = 'running'
+                """, parameters)
+        }
+    }
+
+    /// Extends the leases of every job `owner` is running.
+    @discardableResult
+    public func renewLeases(owner: String, leaseSeconds: Double) async throws -> Int {
+        let s = self.s
+        return try await connection.run { session in
+            try session.query("""
+                UPDATE \(s).jobs SET lease_expires_at = now() + make_interval(secs => $2::float8)
+                WHERE lease_owner = $1 AND state = 'running'
+                """, [owner, String(leaseSeconds)]).affected
+        }
+    }
+
+    /// Returns jobs whose lease expired (their worker crashed or was killed) to the queue, their
+    /// attempt counted; jobs out of attempts fail.
+    @discardableResult
+    public func rescueExpiredLeases() async throws -> Int {
+        let s = self.s
+        return try await connection.run { session in
+            try session.query("""
+                UPDATE \(s).jobs SET
+                    state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'retryable' END,
+                    outcome = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE outcome END,
+                    finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                    errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'attempt', attempt,
+                        'error', 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped or lost contact')),
+                    run_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                WHERE state = 'running' AND lease_expires_at < now()
+                """).affected
+        }
+    }
+
+    /// Deletes finished jobs older than the retention.
+    @discardableResult
+    public func prune(olderThanSeconds: Double) async throws -> Int {
+        let s = self.s
+        return try await connection.run { session in
+            try session.query("""
+                DELETE FROM \(s).jobs WHERE state IN ('completed', 'failed', 'cancelled')
+                AND finished_at < now() - make_interval(secs => $1::float8)
+                """, [String(olderThanSeconds)]).affected
+        }
+    }
+
+    public struct Counts: Sendable, Equatable {
+        /// Ready now, or retryable (soon).
+        public var pending = 0
+        public var running = 0
+        public var unkeyed = 0
+    }
+
+    /// What keeps a drain going: jobs ready or retryable, running, or waiting for their key.
+    public func counts(queue: String) async throws -> Counts {
+        let s = self.s
+        let rows = try await connection.run { session in
+            try session.query("""
+                SELECT count(*) FILTER (WHERE state = 'retryable' OR (state = 'available' AND run_at <= now())) AS pending,
+                       count(*) FILTER (WHERE state = 'running') AS running,
+                       count(*) FILTER (WHERE state = 'available' AND cache_key IS NULL) AS unkeyed
+                FROM \(s).jobs WHERE queue = $1
+                """, [queue])
+        }
+        return Counts(pending: Int(rows.value(0, "pending") ?? "0") ?? 0, running: Int(rows.value(0, "running") ?? "0") ?? 0,
+                      unkeyed: Int(rows.value(0, "unkeyed") ?? "0") ?? 0)
+    }
+
+    /// LISTENs on the queue's channel (on this queue's connection) and waits up to `timeout`
+    /// for a NOTIFY; true when one came.
+    public func waitForWork(timeoutMilliseconds: Int32) async throws -> Bool {
+        let channel = schema.channel
+        return try await connection.run { session in
+            try session.query("LISTEN \"\(channel)\"")
+            return !(try session.waitForNotifications(timeoutMilliseconds: timeoutMilliseconds)).isEmpty
+        }
+    }
+}
+
+/// Why a queued row cannot become a request.
+struct InvalidJob: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
