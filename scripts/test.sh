@@ -16,5 +16,7 @@ swift test --skip-build
 
 cw_log "CLI contract: messages and exit codes"
 scripts/cli-test.sh
+cw_log "queue: PostgreSQL correctness scenarios"
+scripts/queue-test.sh
 cw_log "interop test: cachewarm writes, real requests-cache reads"
 scripts/interop-test.sh

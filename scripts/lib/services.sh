@@ -65,10 +65,11 @@ cw_start_services() {
   CW_PGPORT=$(cw_free_port)
   runuser -u postgres -- "$CW_PGBIN/initdb" -D "$CW_PGROOT/data" -U postgres -A trust -E UTF8 \
     --no-sync --no-instructions >"$CW_PGROOT/initdb.log" 2>&1
-  runuser -u postgres -- "$CW_PGBIN/pg_ctl" -D "$CW_PGROOT/data" -l "$CW_PGROOT/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $CW_PGPORT -k $CW_PGROOT -c fsync=off -c max_connections=200" start >/dev/null
+  # Tests restart the server with the same options (CW_PGOPTS).
+  CW_PGOPTS="-c listen_addresses=127.0.0.1 -p $CW_PGPORT -k $CW_PGROOT -c fsync=off -c max_connections=200"
+  runuser -u postgres -- "$CW_PGBIN/pg_ctl" -D "$CW_PGROOT/data" -l "$CW_PGROOT/server.log" -w -t 60 -o "$CW_PGOPTS" start >/dev/null
   export CACHEWARM_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$CW_PGPORT/postgres"
-  export CW_PGBIN CW_PGROOT CW_PGPORT
+  export CW_PGBIN CW_PGROOT CW_PGPORT CW_PGOPTS
 
   CW_MOTO_PORT=$(cw_free_port)
   "$CW_VENV/bin/moto_server" -H 127.0.0.1 -p "$CW_MOTO_PORT" >"$CW_RUNDIR/moto.log" 2>&1 &

@@ -5,7 +5,8 @@ Fixed routes cover the response kinds requests-cache stores differently (JSON wi
 numbers, HTML, UTF-8 and Latin-1 text, PNG, gzip, empty, 404, no-store, a redirect chain, Vary,
 bodies just under and over the item limit). With --root DIR it also serves the files of DIR.
 --manifest FILE writes, for every fixed route, the sha256 of the body as requests decodes it.
-It counts requests per path (GET /__counts) so tests can prove what was fetched.
+It counts requests per path and query (GET /__counts) so tests can prove what was fetched;
+/slow?ms=N answers after N milliseconds, and /item?... answers a small JSON document for any query.
 """
 import argparse
 import gzip
@@ -15,6 +16,7 @@ import mimetypes
 import os
 import socket
 import threading
+import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -90,11 +92,16 @@ def main():
                 self.wfile.write(body)
 
         def do_GET(self, head=False):
-            path = self.path.split('?', 1)[0]
-            with lock:
-                counts[path] = counts.get(path, 0) + 1
+            path, _, query = self.path.partition('?')
             if path == '/__counts':
-                return self.send(200, [('Content-Type', 'application/json')], json.dumps(counts).encode())
+                with lock:
+                    return self.send(200, [('Content-Type', 'application/json')], json.dumps(counts).encode())
+            with lock:
+                counts[self.path] = counts.get(self.path, 0) + 1
+            if path in ('/slow', '/item'):
+                params = dict(p.split('=', 1) for p in query.split('&') if '=' in p)
+                time.sleep(int(params.get('ms', '0')) / 1000 if path == '/slow' else 0)
+                return self.send(200, [('Content-Type', 'application/json')], json.dumps({'query': query}).encode(), head)
             if path in table:
                 status, headers, body, _ = table[path]
                 return self.send(status, headers, body, head)
