@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: builds cachewarm, starts a throwaway PostgreSQL, moto and a local origin serving
-# jobs/demo-origin/, creates the table, warms the URLs of jobs/demo.urls, prints the summary,
-# and proves the hits by asking the real requests-cache (../shared/compat/rc_check.py).
+# jobs/demo-origin/, creates the table and the queue schema, enqueues the URLs of
+# jobs/demo.urls, drains the queue with a worker, prints the summary, and proves the hits by
+# asking the real requests-cache (../shared/compat/rc_check.py).
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
 cd "$CW_ROOT"
@@ -11,6 +12,7 @@ cw_log "building cachewarm"
 swift build --product cachewarm
 BIN=$CW_ROOT/.build/debug/cachewarm
 cw_start_services
+export CACHEWARM_DATABASE_URL=$CACHEWARM_TEST_DATABASE_URL
 
 ORIGIN_PORT=$(cw_free_port)
 python3 scripts/origin/origin.py --port "$ORIGIN_PORT" --root jobs/demo-origin >"$CW_RUNDIR/origin.log" 2>&1 &
@@ -19,11 +21,18 @@ cw_wait_for "demo origin" curl -sf "http://127.0.0.1:$ORIGIN_PORT/index.html"
 ORIGIN="http://127.0.0.1:$ORIGIN_PORT"
 grep -v '^\s*#' jobs/demo.urls | grep -v '^\s*$' | sed "s|\${ORIGIN}|$ORIGIN|g" >"$CW_RUNDIR/demo.urls"
 
-cw_log "cachewarm table create"
+cw_log "cachewarm table create; cachewarm migrate"
 "$BIN" table create --table http_cache
-cw_log "cachewarm warm (the reader uses cache_control=True; loopback allowed for the local origin)"
-"$BIN" warm --table http_cache --file "$CW_RUNDIR/demo.urls" --cache-control --allow-loopback
+"$BIN" migrate
+cw_log "cachewarm enqueue (the reader uses cache_control=True), and one more through SQL"
+"$BIN" enqueue --file "$CW_RUNDIR/demo.urls" --cache-control --run-id demo
+psql "$CACHEWARM_DATABASE_URL" -qAtX -c \
+  "SELECT 'enqueued through SQL: job ' || cachewarm.enqueue('$ORIGIN/index.html', settings => '{\"cache_control\": true}')"
+cw_log "cachewarm work --drain (loopback allowed for the local origin)"
+"$BIN" work --drain --allow-loopback
 
+cw_log "the queue afterwards:"
+psql "$CACHEWARM_DATABASE_URL" -qX -c "SELECT id, state, outcome, status_code AS status, item_bytes, url FROM cachewarm.jobs ORDER BY id"
 cw_log "requests-cache reads them (network disabled):"
 mapfile -t urls <"$CW_RUNDIR/demo.urls"
 "$CW_VENV/bin/python" "$CW_SHARED/compat/rc_check.py" --endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB" \

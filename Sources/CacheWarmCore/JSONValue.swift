@@ -48,6 +48,8 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     static func quoted(_ string: String) -> String {
+        // Most strings need no escape at all.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) { return "\"" + string + "\"" }
         var out = "\""
         for unit in string.utf16 {
             switch unit {

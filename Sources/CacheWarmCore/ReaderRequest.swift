@@ -54,7 +54,7 @@ public struct ReaderRequest: Sendable, Equatable {
 
     /// requests `get_auth_from_url`: `unquote(user):unquote(password)` from the URL's userinfo.
     private var basicCredentials: String? {
-        guard let authority = URLParts(parsing: url).authority, let at = authority.lastIndex(of: "@") else { return nil }
+        guard url.contains("@"), let authority = URLParts(parsing: url).authority, let at = authority.lastIndex(of: "@") else { return nil }
         let (user, password) = String(authority[..<at]).splitFirst(":")
         return PythonURLCoding.unquote(user) + ":" + PythonURLCoding.unquote(password ?? "")
     }

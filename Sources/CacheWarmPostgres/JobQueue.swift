@@ -121,7 +121,7 @@ public final class JobQueue: Sendable {
             PostgresArray.literal(jobs.map { $0.request.method }),
             PostgresArray.literal(jobs.map { headersJSON($0.request.headers) }),
             PostgresArray.literal(jobs.map { $0.request.body.map(PostgresArray.bytea) }),
-            PostgresArray.literal(jobs.map { $0.settings.json.dumps() }),
+            PostgresArray.literal(settingsJSON(jobs)),
             PostgresArray.literal(jobs.map { $0.cacheKey }),
             PostgresArray.literal(jobs.map { $0.queue }),
             PostgresArray.literal(jobs.map { $0.priority }),
@@ -129,6 +129,17 @@ public final class JobQueue: Sendable {
             PostgresArray.literal(jobs.map { $0.maxAttempts }),
             PostgresArray.literal(jobs.map { $0.runID }),
         ]
+    }
+
+    /// Jobs of one enqueue usually share their settings: each distinct one is printed once.
+    static func settingsJSON(_ jobs: [NewJob]) -> [String?] {
+        var last: (ReaderSettings, String)?
+        return jobs.map { job in
+            if let last, last.0 == job.settings { return last.1 }
+            let text = job.settings.json.dumps()
+            last = (job.settings, text)
+            return text
+        }
     }
 
     static func headersJSON(_ headers: [HTTPHeader]) -> String {

@@ -2,15 +2,20 @@
 /// statement.
 enum PostgresArray {
     static func literal(_ values: [String?]) -> String {
-        "{" + values.map { value in
-            guard let value else { return "NULL" }
-            var quoted = "\""
-            for character in value.unicodeScalars {
-                if character == "\"" || character == "\\" { quoted.unicodeScalars.append("\\") }
-                quoted.unicodeScalars.append(character)
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(values.count * 64)
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            guard let value else { out += Array("NULL".utf8); continue }
+            out.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
             }
-            return quoted + "\""
-        }.joined(separator: ",") + "}"
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func literal<T: BinaryInteger>(_ values: [T]) -> String {

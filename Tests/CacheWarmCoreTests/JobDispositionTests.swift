@@ -1,0 +1,42 @@
+import CacheWarmCore
+import Testing
+
+struct JobDispositionTests {
+    func decide(status: Int? = nil, failed: Bool = false, retryable: Bool = false, retryAfter: Double? = nil, attempt: Int = 1, max: Int = 5, random: Double = 0.5) -> JobDisposition {
+        JobDisposition.decide(status: status, failed: failed, retryable: retryable, retryAfterSeconds: retryAfter, attempt: attempt, maxAttempts: max,
+                              policy: JobDisposition.Policy(baseDelaySeconds: 2, maxDelaySeconds: 60, maxRetryAfterSeconds: 300), random: random)
+    }
+
+    @Test func successAndPlainClientErrorsComplete() {
+        #expect(decide(status: 200) == .complete)
+        #expect(decide(status: 404) == .complete)
+        #expect(decide(status: 403) == .complete)
+    }
+
+    @Test func networkErrorsAndTransientStatusesRetryWithExponentialFullJitter() {
+        #expect(decide(failed: true, retryable: true, attempt: 1) == .retry(delaySeconds: 1, refundAttempt: false))
+        #expect(decide(failed: true, retryable: true, attempt: 3) == .retry(delaySeconds: 4, refundAttempt: false))
+        #expect(decide(status: 503, attempt: 2) == .retry(delaySeconds: 2, refundAttempt: false))
+        #expect(decide(status: 408) == .retry(delaySeconds: 1, refundAttempt: false))
+        #expect(decide(failed: true, retryable: true, attempt: 20, max: 30, random: 0.999) == .retry(delaySeconds: 59.94, refundAttempt: false))
+    }
+
+    @Test func retryAfterIsHonouredCappedAndDoesNotSpendAnAttempt() {
+        #expect(decide(status: 429, retryAfter: 30, attempt: 5, max: 5) == .retry(delaySeconds: 30, refundAttempt: true))
+        #expect(decide(status: 503, retryAfter: 86_400) == .retry(delaySeconds: 300, refundAttempt: true))
+    }
+
+    @Test func exhaustedAttemptsAndPermanentFailuresFail() {
+        #expect(decide(failed: true, retryable: true, attempt: 5, max: 5) == .fail)
+        #expect(decide(status: 500, attempt: 5, max: 5) == .fail)
+        #expect(decide(failed: true, retryable: false) == .fail)
+    }
+
+    @Test func retryAfterParsesSecondsAndHTTPDates() {
+        let now = Timestamp(secondsSinceEpoch: 1_795_541_114)
+        #expect(JobDisposition.retryAfterSeconds([HTTPHeader(name: "Retry-After", value: "120")], now: now) == 120)
+        #expect(JobDisposition.retryAfterSeconds([HTTPHeader(name: "retry-after", value: now.adding(seconds: 90).httpDate)], now: now) == 90)
+        #expect(JobDisposition.retryAfterSeconds([HTTPHeader(name: "Retry-After", value: "soon")], now: now) == nil)
+        #expect(JobDisposition.retryAfterSeconds([], now: now) == nil)
+    }
+}
