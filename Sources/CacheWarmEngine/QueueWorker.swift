@@ -110,6 +110,9 @@ final class QueueJobSource: WarmJobSource {
     let stopping = Mutex(false)
     let buffer = Mutex<[JobCompletion]>([])
     let failures = Mutex(0)
+    /// Jobs handed out and not yet recorded: while some run, an idle claim waits only briefly,
+    /// so their results are written back (and a drain ends) without waiting for a poll.
+    let inFlight = Mutex(0)
 
     init(configuration: QueueWorker.Configuration, queue: any RefreshQueue, listener: any RefreshQueue, logger: Logger) {
         self.configuration = configuration
@@ -127,7 +130,8 @@ final class QueueJobSource: WarmJobSource {
             failures.withLock { $0 = 0 }
             if !claimed.isEmpty { return try await jobs(claimed) }
             if configuration.drain, !(try await queue.hasUnfinishedWork(queue: configuration.queue)) { return nil }
-            _ = try await listener.waitForWork(timeoutMilliseconds: configuration.pollIntervalMilliseconds)
+            let busy = inFlight.withLock { $0 } > 0
+            _ = try await listener.waitForWork(timeoutMilliseconds: busy ? min(50, configuration.pollIntervalMilliseconds) : configuration.pollIntervalMilliseconds)
             return []
         } catch {
             // PostgreSQL restarting or unreachable: keep going, with backoff (capped at 5 s).
@@ -148,12 +152,14 @@ final class QueueJobSource: WarmJobSource {
                 buffer.withLock { $0.append(JobCompletion(id: job.id, state: .failed, outcome: "failed", error: "malformed URL: \(error.description)")) }
             }
         }
+        inFlight.withLock { $0 += jobs.count }
         return jobs
     }
 
     /// Turns a result into a completion; the retry decision is `JobDisposition.decide`.
     func record(_ result: WarmResult) {
         guard let id = result.queueID else { return }
+        inFlight.withLock { $0 -= 1 }
         let stopping = self.stopping.withLock { $0 }
         let completion = Self.completion(for: result, id: id, releasing: stopping, policy: configuration.retry, random: Double.random(in: 0..<1))
         buffer.withLock { $0.append(completion) }
