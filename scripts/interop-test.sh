@@ -30,37 +30,67 @@ set -e
 # The 404 and no-store URLs are uncacheable, /big/over is oversize: none of them fails.
 [ "$status" -eq 0 ] || { cat "$WORK/report.json"; cw_log "warm exited $status"; exit 1; }
 
-CW_VENV=$CW_VENV CW_SHARED=$CW_SHARED "$CW_VENV/bin/python" - "$WORK" "$TABLE" <<'PY'
-import json, os, subprocess, sys
+CW_VENV=$CW_VENV CW_SHARED=$CW_SHARED BIN=$BIN ORIGIN_PORT=$ORIGIN_PORT MAX_ITEM=$MAX_ITEM \
+  "$CW_VENV/bin/python" - "$WORK" "$TABLE" <<'PY'
+import json, os, subprocess, sys, urllib.request
 work, table = sys.argv[1], sys.argv[2]
 manifest = json.load(open(os.path.join(work, 'manifest.json')))
-report = json.load(open(os.path.join(work, 'report.json')))
-outcomes = {u['url']: u['outcome'] for u in report['urls']}
-special = {'/status/404': 'uncacheable', '/no-store': 'uncacheable', '/big/over': 'oversize-skipped'}
-expected_outcome = lambda url: special.get('/' + url.split('/', 3)[3], 'filled')
+origin = f"http://127.0.0.1:{os.environ['ORIGIN_PORT']}"
 failures = []
-for url in manifest:
-    if outcomes.get(url) != expected_outcome(url):
-        failures.append(f'{url}: warm outcome {outcomes.get(url)}, expected {expected_outcome(url)}')
-check = subprocess.run([os.path.join(os.environ['CW_VENV'], 'bin', 'python'), os.path.join(os.environ['CW_SHARED'], 'compat', 'rc_check.py'),
-                        '--endpoint-url', os.environ['AWS_ENDPOINT_URL_DYNAMODB'], '--table', table, '--region', os.environ['AWS_REGION'],
-                        '--json', *manifest], capture_output=True, text=True)
-if check.returncode == 2:
-    sys.exit(f'rc_check failed: {check.stderr}')
-results = {r['url']: r for r in json.loads(check.stdout)['results']}
-hits = 0
-for url, want in manifest.items():
-    got = results[url]
-    if want['kind'] == 'hit':
-        if got['outcome'] != 'fresh_hit' or got['body_sha256'] != want['sha256']:
-            failures.append(f"{url}: {got['outcome']} sha256 {got['body_sha256']} (want fresh_hit {want['sha256']}) {got.get('detail')}")
-        hits += 1
-    elif got['outcome'] != 'miss':
-        failures.append(f"{url}: {got['outcome']}, expected miss")
+
+def path(url):
+    return '/' + url.split('/', 3)[3]
+
+def counts():
+    return json.load(urllib.request.urlopen(origin + '/__counts'))
+
+def rc_check(stage):
+    check = subprocess.run([os.path.join(os.environ['CW_VENV'], 'bin', 'python'), os.path.join(os.environ['CW_SHARED'], 'compat', 'rc_check.py'),
+                            '--endpoint-url', os.environ['AWS_ENDPOINT_URL_DYNAMODB'], '--table', table, '--region', os.environ['AWS_REGION'],
+                            '--json', *manifest], capture_output=True, text=True)
+    if check.returncode == 2:
+        sys.exit(f'rc_check failed: {check.stderr}')
+    results = {r['url']: r for r in json.loads(check.stdout)['results']}
+    for url, want in manifest.items():
+        got = results[url]
+        if want['kind'] == 'hit':
+            if got['outcome'] != 'fresh_hit' or got['body_sha256'] != want['sha256']:
+                failures.append(f"{url}: {stage}: {got['outcome']} sha256 {got['body_sha256']} (want fresh_hit {want['sha256']}) {got.get('detail')}")
+        elif got['outcome'] != 'miss':
+            failures.append(f"{url}: {stage}: {got['outcome']}, expected miss")
+
+def expect_outcomes(report, expected, stage):
+    outcomes = {u['url']: u['outcome'] for u in report['urls']}
+    for url in manifest:
+        if outcomes.get(url) != expected(path(url)):
+            failures.append(f'{url}: {stage}: warm outcome {outcomes.get(url)}, expected {expected(path(url))}')
+
+# Run 1 (already done by the shell): everything is fetched and written.
+special = {'/status/404': 'uncacheable', '/no-store': 'uncacheable', '/big/over': 'oversize-skipped'}
+expect_outcomes(json.load(open(os.path.join(work, 'report.json'))), lambda p: special.get(p, 'filled'), 'run 1')
+rc_check('after run 1')
+
+# Run 2 with a one-hour refresh lead: what stays fresh longer is a hit and is not fetched; what
+# expires sooner is refreshed, by a conditional request when it has a validator (304 -> revalidated).
+before = counts()
+run = subprocess.run([os.environ['BIN'], 'warm', '--table', table, '--file', os.path.join(work, 'urls.txt'), '--allow-loopback', '--cache-control',
+                      '--max-item-bytes', os.environ['MAX_ITEM'], '--refresh-before', '3600', '--json'], capture_output=True, text=True)
+if run.returncode != 0:
+    failures.append(f'run 2 exited {run.returncode}: {run.stderr[-500:]}')
+else:
+    second = {**special, '/etag': 'revalidated', '/json/strings': 'filled'}
+    expect_outcomes(json.loads(run.stdout), lambda p: second.get(p, 'hit'), 'run 2')
+    after = counts()
+    fetched = {p for p in after if after[p] != before.get(p, 0)}
+    for url in manifest:
+        p = path(url)
+        if (p in fetched) != (second.get(p, 'hit') != 'hit'):
+            failures.append(f'{url}: run 2: fetched={p in fetched}')
+    rc_check('after run 2')
+
 for f in failures:
     print('FAIL', f)
-print(f"{hits} URLs are fresh hits with the origin's bytes, {len(manifest) - hits} are misses as expected" if not failures else '')
 failed_urls = {f.split(': ', 1)[0] for f in failures}
-print(f'interop: {len(manifest) - len(failed_urls)} passed, {len(failed_urls)} failed')
+print(f"interop: {len(manifest) - len(failed_urls)} passed, {len(failed_urls)} failed")
 sys.exit(1 if failures else 0)
 PY

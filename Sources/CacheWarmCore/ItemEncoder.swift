@@ -70,7 +70,7 @@ public enum ItemEncoder {
     /// Headers as requests' case-insensitive dict holds them (repeats joined with `, `),
     /// then `filter_sort_dict` when ignored parameters are set. `Vary: *` can never match a
     /// stored request, so it is left out (§2.6).
-    static func storedResponseHeaders(_ headers: [HTTPHeader], ignored: [String]) -> [String: String] {
+    public static func storedResponseHeaders(_ headers: [HTTPHeader], ignored: [String]) -> [String: String] {
         var joined = caseInsensitiveJoin(headers)
         if let index = joined.firstIndex(where: { $0.name.lowercased() == "vary" }),
             joined[index].value.split(separator: ",").contains(where: { $0.trimmingPythonWhitespace() == "*" })

@@ -24,7 +24,8 @@ extension DynamoDBClient {
     }
 
     /// BatchGetItem in chunks of 100 keys, following `UnprocessedKeys`. `projection` names the
-    /// attributes to return (through ExpressionAttributeNames: `ttl` is a reserved word).
+    /// attributes to return, as dotted paths (`value.expires`), through ExpressionAttributeNames
+    /// (`ttl` and `value` are reserved words).
     public func batchGetItems(_ table: String, keys: [String], projection: [String]? = nil) async throws(DynamoDBError) -> [String: Item] {
         var found: [String: Item] = [:]
         let unique = Array(Set(keys))
@@ -54,11 +55,41 @@ extension DynamoDBClient {
     private func batchGetRequest(_ table: String, keys: [String], projection: [String]?) throws(DynamoDBError) -> JSONValue? {
         var spec: [(String, JSONValue)] = [("Keys", .array(keys.map(Self.keyJSON)))]
         if let projection {
-            let names = projection.enumerated().map { ("#p\($0.offset)", JSONValue.string($0.element)) }
-            spec.append(("ProjectionExpression", .string(names.map(\.0).joined(separator: ","))))
+            var names: [(String, JSONValue)] = []
+            let paths = projection.map { path in
+                path.split(separator: ".").map { component -> String in
+                    if let existing = names.first(where: { $0.1 == .string(String(component)) }) { return existing.0 }
+                    names.append(("#p\(names.count)", .string(String(component))))
+                    return names[names.count - 1].0
+                }.joined(separator: ".")
+            }
+            spec.append(("ProjectionExpression", .string(paths.joined(separator: ","))))
             spec.append(("ExpressionAttributeNames", .object(names)))
         }
         return .object([("RequestItems", .object([(table, .object(spec))]))])
+    }
+
+    /// After a 304: sets `value.headers`, and `value.expires` and `ttl` (or removes both for
+    /// "never"), on an item that must still exist, so nothing half-written can appear.
+    public func updateFreshness(_ table: String, key: String, headers: [String: AttributeValue], expires: (iso: String, ttl: Int64)?) async throws(DynamoDBError) {
+        var values: Item = [":h": .m(headers)]
+        var expression = "SET #v.#h = :h"
+        if let expires {
+            expression += ", #v.#e = :e, #t = :t"
+            values[":e"] = .s(expires.iso)
+            values[":t"] = .n(String(expires.ttl))
+        } else {
+            expression += " REMOVE #v.#e, #t"
+        }
+        var body = Array(#"{"TableName":"#.utf8)
+        JSONText.appendQuoted(table, to: &body)
+        body += Array(#","Key":"#.utf8) + Array(Self.keyJSON(key).dumps().utf8)
+        body += Array(#","UpdateExpression":"#.utf8)
+        JSONText.appendQuoted(expression, to: &body)
+        body += Array(##","ConditionExpression":"attribute_exists(#k)","ExpressionAttributeNames":{"#k":"key","#v":"value","#h":"headers","#e":"expires","#t":"ttl"},"ExpressionAttributeValues":"##.utf8)
+        AttributeValue.appendWireJSON(values, to: &body)
+        body += Array("}".utf8)
+        _ = try await call("UpdateItem", body)
     }
 
     static func keyJSON(_ key: String) -> JSONValue {

@@ -2,7 +2,8 @@ import CacheWarmCore
 
 /// What the engine needs from the HTTP adapter.
 public protocol OriginFetching: Sendable {
-    func fetch(_ request: ReaderRequest) async -> Result<FetchedResponse, FetchFailure>
+    /// `extraHeaders` are sent but are not part of the reader's request (validators).
+    func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader]) async -> Result<FetchedResponse, FetchFailure>
 }
 
 /// A fetch that produced no response.
@@ -19,8 +20,12 @@ public struct FetchFailure: Error, Sendable, Equatable {
     }
 }
 
-/// What the engine needs from the DynamoDB adapter: write items, report per key.
+/// What the engine needs from the DynamoDB adapter.
 public protocol CacheItemStore: Sendable {
     /// Writes every item; returns the keys that failed, with a reason each.
     func write(_ items: [Item]) async -> [String: String]
+    /// What the table holds for these keys (absent keys are missing); nil when it cannot be read.
+    func read(keys: [String]) async -> [String: StoredItemState]?
+    /// After a 304: only `value.expires`, `value.headers` and `ttl` change. Returns an error text.
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String?
 }

@@ -1,5 +1,9 @@
 /// How one URL ended. Every URL ends in exactly one outcome.
 public enum WarmOutcome: Sendable, Equatable {
+    /// Already fresh in the table for longer than the refresh lead: not fetched, not written.
+    case hit(expires: String?)
+    /// The origin answered 304 to our validators: only the expiry and headers were updated.
+    case revalidated(key: String, expires: String?)
     /// Written under these keys.
     case filled(keys: [String], itemBytes: Int, expires: String?)
     /// `--dry-run`: what would have been written.
@@ -14,6 +18,8 @@ public enum WarmOutcome: Sendable, Equatable {
 
     public var category: Category {
         switch self {
+        case .hit: .hit
+        case .revalidated: .revalidated
         case .filled: .filled
         case .wouldFill: .wouldFill
         case .uncacheable: .uncacheable
@@ -24,6 +30,8 @@ public enum WarmOutcome: Sendable, Equatable {
     }
 
     public enum Category: String, Sendable, CaseIterable, Codable {
+        case hit
+        case revalidated
         case filled
         case wouldFill = "would-fill"
         case uncacheable
@@ -34,6 +42,8 @@ public enum WarmOutcome: Sendable, Equatable {
 
     public var detail: String {
         switch self {
+        case .hit(let expires): "fresh until \(expires ?? "forever")"
+        case .revalidated(let key, let expires): "key \(key) 304, expires \(expires ?? "never")"
         case .filled(let keys, let bytes, let expires), .wouldFill(let keys, let bytes, let expires):
             "key \(keys.joined(separator: ",")) \(bytes) B expires \(expires ?? "never")"
         case .uncacheable(let reason), .oversize(let reason), .refused(let reason), .failed(let reason):

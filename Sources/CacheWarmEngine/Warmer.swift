@@ -13,13 +13,20 @@ public struct Warmer: Sendable {
         public var writeBatchSize: Int
         public var concurrentWrites: Int
         public var dryRun: Bool
+        /// An item fresh for longer than this is a hit: not fetched.
+        public var refreshLeadSeconds: Int64
+        /// Fetch everything, fresh or not (no lookup, no validators).
+        public var force: Bool
 
-        public init(concurrency: Int = 16, maxItemBytes: Int = ItemSize.dynamoDBLimitBytes, writeBatchSize: Int = 25, concurrentWrites: Int = 4, dryRun: Bool = false) {
+        public init(concurrency: Int = 16, maxItemBytes: Int = ItemSize.dynamoDBLimitBytes, writeBatchSize: Int = 25, concurrentWrites: Int = 4,
+                    dryRun: Bool = false, refreshLeadSeconds: Int64 = 300, force: Bool = false) {
             self.concurrency = max(1, concurrency)
             self.maxItemBytes = maxItemBytes
             self.writeBatchSize = max(1, writeBatchSize)
             self.concurrentWrites = max(1, concurrentWrites)
             self.dryRun = dryRun
+            self.refreshLeadSeconds = refreshLeadSeconds
+            self.force = force
         }
     }
 
@@ -43,7 +50,7 @@ public struct Warmer: Sendable {
     }
 
     private enum Step: Sendable {
-        case claimed([WarmJob]?)
+        case claimed([WarmJob]?, stored: [String: StoredItemState])
         case encoded(Encoded)
         case written(batch: [Encoded], failures: [String: String])
     }
@@ -67,7 +74,7 @@ public struct Warmer: Sendable {
             while true {
                 let free = configuration.concurrency - fetching
                 if !claiming && !exhausted && free > 0 {
-                    group.addTask { .claimed(await source.next(max: free)) }
+                    group.addTask { await claim(from: source, max: free) }
                     claiming = true
                 }
                 // Partial batches go out when no fetch could add to them soon.
@@ -88,12 +95,19 @@ public struct Warmer: Sendable {
                 }
                 guard let step = await group.next() else { break }
                 switch step {
-                case .claimed(let jobs):
+                case .claimed(let jobs, let stored):
                     claiming = false
                     guard let jobs else { exhausted = true; continue }
+                    let now = now()
                     for job in jobs {
-                        group.addTask { .encoded(await encode(job)) }
-                        fetching += 1
+                        let state = stored[job.key.key]
+                        switch Freshness.decide(state, now: now, refreshLeadSeconds: configuration.refreshLeadSeconds, force: configuration.force) {
+                        case .hit(let expires):
+                            report(result(job, .hit(expires: expires?.isoformat), micros: 0))
+                        case .fetch(let validators):
+                            group.addTask { .encoded(await encode(job, validators: validators, stored: state)) }
+                            fetching += 1
+                        }
                     }
                 case .encoded(let encoded):
                     fetching -= 1
@@ -109,20 +123,34 @@ public struct Warmer: Sendable {
         }
     }
 
+    /// Takes the next jobs and, unless forced, reads what the table holds for them (one
+    /// BatchGetItem per claim) so that fresh items are hits.
+    private func claim(from source: some WarmJobSource, max: Int) async -> Step {
+        guard let jobs = await source.next(max: max) else { return .claimed(nil, stored: [:]) }
+        if configuration.force || jobs.isEmpty { return .claimed(jobs, stored: [:]) }
+        return .claimed(jobs, stored: await store.read(keys: jobs.map(\.key.key)) ?? [:])
+    }
+
+    func result(_ job: WarmJob, _ outcome: WarmOutcome, status: Int? = nil, retryable: Bool = false, retryAfter: Double? = nil, micros: Int64) -> WarmResult {
+        WarmResult(url: job.request.url, host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
+                   durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts)
+    }
+
     /// Fetch, decide, encode and size one job (in a child task: CPU work runs in parallel).
-    func encode(_ job: WarmJob) async -> Encoded {
+    func encode(_ job: WarmJob, validators: [HTTPHeader] = [], stored: StoredItemState? = nil) async -> Encoded {
         let start = ContinuousClock.now
-        let fetched = await fetcher.fetch(job.request)
+        let fetched = await fetcher.fetch(job.request, extraHeaders: validators)
         let elapsed = ContinuousClock.now - start
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         func done(_ outcome: WarmOutcome, status: Int? = nil, items: [Item] = [], retryable: Bool = false, retryAfter: Double? = nil) -> Encoded {
-            Encoded(job: job, items: items, result: WarmResult(
-                url: job.request.url, host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
-                durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts))
+            Encoded(job: job, items: items, result: result(job, outcome, status: status, retryable: retryable, retryAfter: retryAfter, micros: micros))
         }
         switch fetched {
         case .failure(let failure):
             return done(failure.refused ? .refused(failure.reason) : .failed(failure.reason), retryable: failure.retryable)
+        case .success(let response) where response.status == 304 && stored != nil && !validators.isEmpty:
+            let (outcome, retryable) = await revalidate(job, stored: stored!, response: response)
+            return done(outcome, status: 304, retryable: retryable)
         case .success(let response):
             let savedAt = now()
             let retryAfter = JobDisposition.retryAfterSeconds(response.headers, now: savedAt)
@@ -139,6 +167,21 @@ public struct Warmer: Sendable {
                 return done(.filled(keys: item.keys, itemBytes: size, expires: expires), status: response.status, items: item.items)
             }
         }
+    }
+
+    /// A 304: the stored item stays, with the expiry and headers the 304 brings (spec §4.3).
+    private func revalidate(_ job: WarmJob, stored: StoredItemState, response: FetchedResponse) async -> (WarmOutcome, Bool) {
+        guard let (headers, expires) = Freshness.revalidated(
+            stored: stored, notModifiedHeaders: response.headers, method: job.key.method, preparedURL: job.key.preparedURL,
+            requestHeaders: job.request.preparedHeaders, settings: job.settings.expiration, now: now())
+        else { return (.uncacheable("not cacheable any more after revalidation"), false) }
+        let outcome = WarmOutcome.revalidated(key: job.key.key, expires: expires?.isoformat)
+        if configuration.dryRun { return (outcome, false) }
+        let stored = ItemEncoder.storedResponseHeaders(headers, ignored: job.settings.ignoredParameters)
+        if let error = await store.revalidate(key: job.key.key, headers: stored, expires: expires) {
+            return (.failed("DynamoDB update: \(error)"), true)
+        }
+        return (outcome, false)
     }
 
     static func key(of item: Item) -> String? {

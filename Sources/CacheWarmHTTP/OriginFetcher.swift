@@ -50,14 +50,15 @@ public final class OriginFetcher: Sendable {
     /// Headers not to send as given: the client manages these itself.
     static let managedHeaders: Set<String> = ["connection", "content-length", "host", "transfer-encoding"]
 
-    public func fetch(_ request: ReaderRequest) async throws(FetchError) -> FetchedResponse {
+    /// `extraHeaders` (validators) are sent with the reader's headers but are not part of them.
+    public func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader] = []) async throws(FetchError) -> FetchedResponse {
         let start = ContinuousClock.now
         let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000)
         var url: String
         do { url = try URLNormalizer.prepare(request.url) } catch { throw FetchError(.invalidURL, error.description) }
         var method = request.method.uppercased()
         var body = request.body
-        var headers = request.preparedHeaders.filter { !Self.managedHeaders.contains($0.name.lowercased()) }
+        var headers = request.preparedHeaders.filter { !Self.managedHeaders.contains($0.name.lowercased()) } + extraHeaders
         var hops: [String] = []
         while true {
             try await checkAddress(of: url)

@@ -12,17 +12,49 @@ struct DynamoDBItemStore: CacheItemStore {
         let result = await client.batchWrite(table, items: items)
         return Dictionary(result.failed.map { ($0.key, $0.error.description) }, uniquingKeysWith: { first, _ in first })
     }
+
+    func read(keys: [String]) async -> [String: StoredItemState]? {
+        guard let items = try? await client.batchGetItems(table, keys: keys, projection: ["key", "value.expires", "value.headers", "value.status_code"]) else {
+            return nil
+        }
+        return items.compactMapValues(StoredItemState.init(item:))
+    }
+
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String? {
+        do {
+            try await client.updateFreshness(table, key: key, headers: headers.mapValues(AttributeValue.s), expires: expires.map { ($0.isoformat, $0.roundedEpochSeconds) })
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+}
+
+extension StoredItemState {
+    /// From an item read with the projection above; nil when `value` is not a map.
+    init?(item: Item) {
+        guard case .m(let value)? = item["value"] else { return nil }
+        let expires: Timestamp? = if case .s(let text)? = value["expires"] { Timestamp(isoformat: text) } else { nil }
+        var headers: [HTTPHeader] = []
+        if case .m(let map)? = value["headers"] {
+            headers = map.sorted { $0.key < $1.key }.compactMap { if case .s(let v) = $0.value { HTTPHeader(name: $0.key, value: v) } else { nil } }
+        }
+        let status: Int = if case .n(let n)? = value["status_code"] { Int(n) ?? 200 } else { 200 }
+        self.init(expires: expires, headers: headers, status: status)
+    }
 }
 
 /// `--dry-run`: nothing is written.
 struct DiscardingItemStore: CacheItemStore {
     func write(_ items: [Item]) async -> [String: String] { [:] }
+    func read(keys: [String]) async -> [String: StoredItemState]? { [:] }
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String? { nil }
 }
 
 extension OriginFetcher: OriginFetching {
-    public func fetch(_ request: ReaderRequest) async -> Result<FetchedResponse, FetchFailure> {
+    public func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader]) async -> Result<FetchedResponse, FetchFailure> {
         do {
-            return .success(try await fetch(request) as FetchedResponse)
+            return .success(try await fetch(request, extraHeaders: extraHeaders) as FetchedResponse)
         } catch {
             return .failure(FetchFailure(reason: error.description, refused: error.kind == .refused, retryable: error.isRetryable))
         }

@@ -21,6 +21,7 @@ struct WarmCommand: AsyncParsableCommand {
     @OptionGroup var request: RequestOptions
     @OptionGroup var reader: ReaderOptions
     @OptionGroup var fetch: FetchOptions
+    @OptionGroup var warming: WarmingOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "URLs fetched at once.")
@@ -58,7 +59,8 @@ struct WarmCommand: AsyncParsableCommand {
 
     private func warm(_ jobs: [WarmJob], fetcher: OriginFetcher, logger: Logger) async throws -> [WarmResult] {
         let run: (any CacheItemStore) async -> [WarmResult] = { store in
-            let configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun)
+            let configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun,
+                                                     refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force)
             let warmer = Warmer(configuration: configuration, fetcher: fetcher, store: store, now: { .now })
             let printer = ResultPrinter(toStandardError: json, total: jobs.count)
             return await warmer.run(jobs) { result in printer.print(result) }

@@ -51,6 +51,7 @@ struct WorkCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var dynamoDB: DynamoDBOptions
     @OptionGroup var fetch: FetchOptions
+    @OptionGroup var warming: WarmingOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -96,7 +97,8 @@ struct WorkCommand: AsyncParsableCommand {
             drain: drain, pollIntervalMilliseconds: pollIntervalMilliseconds, retry: JobDisposition.Policy(baseDelaySeconds: retryBaseSeconds))
         let worker = QueueWorker(configuration: configuration, queue: queues[0], listener: queues[1], upkeep: queues[2], logger: logger)
         let run: @Sendable (any CacheItemStore) async -> Void = { store in
-            let warmer = Warmer(configuration: Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun),
+            let warmer = Warmer(configuration: Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun,
+                                                                    refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force),
                                 fetcher: fetcher, store: store, now: { .now })
             let service = WorkerService(worker: worker, warmer: warmer, grace: .milliseconds(Int64(graceSeconds * 1000))) { printer.print($0) }
             // A drained worker ends on its own: that ends the group, and is no error.

@@ -12,7 +12,10 @@ final class FakeOrigin: OriginFetching {
         self.responses = responses
     }
 
-    func fetch(_ request: ReaderRequest) async -> Result<FetchedResponse, FetchFailure> {
+    let conditional = Mutex<[[HTTPHeader]]>([])
+
+    func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader]) async -> Result<FetchedResponse, FetchFailure> {
+        if !extraHeaders.isEmpty { conditional.withLock { $0.append(extraHeaders) } }
         inFlight.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
         try? await Task.sleep(for: .milliseconds(2))
         inFlight.withLock { $0.now -= 1 }
@@ -26,8 +29,25 @@ final class FakeStore: CacheItemStore {
     let batches = Mutex<[Int]>([])
     let refuse: Set<String>
 
-    init(refuse: Set<String> = []) {
+    init(refuse: Set<String> = [], existing: [String: StoredItemState] = [:]) {
         self.refuse = refuse
+        self.existing = existing
+    }
+
+    let revalidated = Mutex<[String: (headers: [String: String], expires: Timestamp?)]>([:])
+    let existing: [String: StoredItemState]
+
+    convenience init(existing: [String: StoredItemState]) {
+        self.init(refuse: [], existing: existing)
+    }
+
+    func read(keys: [String]) async -> [String: StoredItemState]? {
+        existing.filter { keys.contains($0.key) }
+    }
+
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String? {
+        revalidated.withLock { $0[key] = (headers, expires) }
+        return nil
     }
 
     func write(_ items: [Item]) async -> [String: String] {
@@ -120,6 +140,46 @@ struct WarmerTests {
                                      configuration: Warmer.Configuration(dryRun: true))
         #expect(outcomes["http://e.test/x"]?.category == .wouldFill)
         #expect(store.batches.withLock { $0 }.isEmpty)
+    }
+
+    static func key(_ url: String) throws -> String {
+        try CacheKey(request: ReaderRequest(url: url), settings: ReaderSettings()).key
+    }
+
+    @Test func freshItemsAreHitsAndAreNotFetched() async throws {
+        let urls = ["http://h.test/forever", "http://h.test/later", "http://h.test/soon", "http://h.test/new"]
+        let store = FakeStore(existing: [
+            try Self.key(urls[0]): StoredItemState(expires: nil, headers: []),
+            try Self.key(urls[1]): StoredItemState(expires: Self.now.adding(seconds: 3600), headers: []),
+            try Self.key(urls[2]): StoredItemState(expires: Self.now.adding(seconds: 60), headers: []),
+        ])
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: urls.map { Self.ok($0) }))
+        let outcomes = try await run(urls, origin: origin, store: store, configuration: Warmer.Configuration(refreshLeadSeconds: 300))
+        #expect(outcomes[urls[0]] == .hit(expires: nil))
+        #expect(outcomes[urls[1]] == .hit(expires: Self.now.adding(seconds: 3600).isoformat))
+        #expect(outcomes[urls[2]]?.category == .filled)  // expires within the refresh lead
+        #expect(outcomes[urls[3]]?.category == .filled)
+        let forced = try await run(urls, origin: origin, store: store, configuration: Warmer.Configuration(force: true))
+        #expect(forced.values.allSatisfy { $0.category == .filled })
+    }
+
+    @Test func aStaleItemWithAValidatorIsRevalidatedAndA304OnlyRefreshesItsExpiry() async throws {
+        let url = "http://r.test/etag"
+        let stored = StoredItemState(expires: Self.now.adding(seconds: -10), headers: [HTTPHeader(name: "ETag", value: "\"v1\""), HTTPHeader(name: "Content-Type", value: "text/plain")])
+        let store = FakeStore(existing: [try Self.key(url): stored])
+        let notModified = FetchedResponse(url: url, status: 304, reason: "Not Modified",
+                                          headers: [HTTPHeader(name: "ETag", value: "\"v1\""), HTTPHeader(name: "Cache-Control", value: "max-age=600")], body: [])
+        let origin = FakeOrigin([url: .success(notModified)])
+        var settings = ReaderSettings()
+        settings.expiration.cacheControl = true
+        let warmer = Warmer(configuration: Warmer.Configuration(), fetcher: origin, store: store, now: { Self.now })
+        let results = await warmer.run([try WarmJob(request: ReaderRequest(url: url), settings: settings)]) { _ in }
+        #expect(results.first?.outcome == .revalidated(key: try Self.key(url), expires: Self.now.adding(seconds: 600).isoformat))
+        #expect(origin.conditional.withLock { $0 } == [[HTTPHeader(name: "If-None-Match", value: "\"v1\"")]])
+        let update = try #require(store.revalidated.withLock { $0[try Self.key(url)] })
+        #expect(update.expires == Self.now.adding(seconds: 600))
+        #expect(update.headers["Cache-Control"] == "max-age=600" && update.headers["Content-Type"] == "text/plain")
+        #expect(store.batches.withLock { $0 }.isEmpty)  // the body was not rewritten
     }
 
     @Test func theReportCountsOutcomesPerRunAndPerHost() {

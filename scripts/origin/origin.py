@@ -35,6 +35,7 @@ def routes(big_under, big_over):
         '/text/utf8': (200, [('Content-Type', 'text/plain; charset=utf-8')], 'plain \u00e9 text\r\nline2\n'.encode(), 'hit'),
         '/text/latin1': (200, [('Content-Type', 'text/plain; charset=iso-8859-1')], 'caf\u00e9 cr\u00e8me'.encode('latin-1'), 'hit'),
         '/png': (200, [('Content-Type', 'image/png'), ('ETag', '"png-v1"')], PNG, 'hit'),
+        '/etag': (200, [('Content-Type', 'text/plain'), ('ETag', '"e-v1"'), ('Cache-Control', 'max-age=600')], b'validated body', 'hit'),
         '/gzip-json': (200, [('Content-Type', 'application/json'), ('Content-Encoding', 'gzip')],
                        gzip.compress(b'{"compressed": [1, 2, 3], "x": 1.5e-07}'), 'hit'),
         '/empty': (200, [('Content-Type', 'text/plain')], b'', 'hit'),
@@ -83,10 +84,15 @@ def main():
                 pass
 
         def send(self, status, headers, body, head=False):
+            etag = dict(headers).get('ETag')
+            if status == 200 and etag and self.headers.get('If-None-Match') == etag:
+                status, body, head = 304, b'', True
+                headers = [h for h in headers if h[0] in ('ETag', 'Cache-Control', 'Last-Modified')]
             self.send_response(status)
             for name, value in headers:
                 self.send_header(name, value)
-            self.send_header('Content-Length', str(len(body)))
+            if status != 304:
+                self.send_header('Content-Length', str(len(body)))
             self.end_headers()
             if not head:
                 self.wfile.write(body)
