@@ -17,9 +17,11 @@ public struct Warmer: Sendable {
         public var refreshLeadSeconds: Int64
         /// Fetch everything, fresh or not (no lookup, no validators).
         public var force: Bool
+        /// Requests in flight to one host at most (politeness; Scrapy's default is 8).
+        public var perHostConcurrency: Int
 
         public init(concurrency: Int = 16, maxItemBytes: Int = ItemSize.dynamoDBLimitBytes, writeBatchSize: Int = 25, concurrentWrites: Int = 4,
-                    dryRun: Bool = false, refreshLeadSeconds: Int64 = 300, force: Bool = false) {
+                    dryRun: Bool = false, refreshLeadSeconds: Int64 = 300, force: Bool = false, perHostConcurrency: Int = 8) {
             self.concurrency = max(1, concurrency)
             self.maxItemBytes = maxItemBytes
             self.writeBatchSize = max(1, writeBatchSize)
@@ -27,6 +29,7 @@ public struct Warmer: Sendable {
             self.dryRun = dryRun
             self.refreshLeadSeconds = refreshLeadSeconds
             self.force = force
+            self.perHostConcurrency = max(1, perHostConcurrency)
         }
     }
 
@@ -71,14 +74,28 @@ public struct Warmer: Sendable {
             var fetching = 0, writing = 0
             var claiming = false, exhausted = false
             var pending: [Encoded] = []  // encoded, items not yet handed to a write
+            var waiting: [(WarmJob, [HTTPHeader], StoredItemState?)] = []  // their host is at its bound
+            var perHost: [String: Int] = [:]
             while true {
-                let free = configuration.concurrency - fetching
+                // Start what the global and per-host bounds allow, oldest first.
+                var index = 0
+                while fetching < configuration.concurrency && index < waiting.count {
+                    let (job, validators, state) = waiting[index]
+                    guard perHost[job.host, default: 0] < configuration.perHostConcurrency else { index += 1; continue }
+                    waiting.remove(at: index)
+                    perHost[job.host, default: 0] += 1
+                    fetching += 1
+                    group.addTask { .encoded(await encode(job, validators: validators, stored: state)) }
+                }
+                // Claim more while there is room; jobs held back by a busy host leave room for
+                // other hosts up to one more round of the concurrency.
+                let free = configuration.concurrency - fetching - max(0, waiting.count - configuration.concurrency)
                 if !claiming && !exhausted && free > 0 {
                     group.addTask { await claim(from: source, max: free) }
                     claiming = true
                 }
                 // Partial batches go out when no fetch could add to them soon.
-                let flushPartial = fetching == 0
+                let flushPartial = fetching == 0 && waiting.isEmpty
                 while writing < configuration.concurrentWrites, !pending.isEmpty,
                     flushPartial || pending.reduce(0, { $0 + $1.items.count }) >= configuration.writeBatchSize
                 {
@@ -105,12 +122,12 @@ public struct Warmer: Sendable {
                         case .hit(let expires):
                             report(result(job, .hit(expires: expires?.isoformat), micros: 0))
                         case .fetch(let validators):
-                            group.addTask { .encoded(await encode(job, validators: validators, stored: state)) }
-                            fetching += 1
+                            waiting.append((job, validators, state))
                         }
                     }
                 case .encoded(let encoded):
                     fetching -= 1
+                    perHost[encoded.job.host, default: 1] -= 1
                     if encoded.items.isEmpty { report(encoded.result) } else { pending.append(encoded) }
                 case .written(let batch, let failures):
                     writing -= 1

@@ -60,7 +60,7 @@ struct WarmCommand: AsyncParsableCommand {
     private func warm(_ jobs: [WarmJob], fetcher: OriginFetcher, logger: Logger) async throws -> [WarmResult] {
         let run: (any CacheItemStore) async -> [WarmResult] = { store in
             let configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun,
-                                                     refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force)
+                                                     refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force, perHostConcurrency: warming.perHost)
             let warmer = Warmer(configuration: configuration, fetcher: fetcher, store: store, now: { .now })
             let printer = ResultPrinter(toStandardError: json, total: jobs.count)
             return await warmer.run(jobs) { result in printer.print(result) }

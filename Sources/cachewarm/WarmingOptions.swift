@@ -8,7 +8,11 @@ struct WarmingOptions: ParsableArguments {
     @Flag(help: "Fetch and write every URL, fresh or not.")
     var force = false
 
+    @Option(name: .customLong("per-host"), help: "Requests in flight to one host at most.")
+    var perHost = 8
+
     func validate() throws {
         guard refreshBeforeSeconds >= 0 else { throw ValidationError("--refresh-before must not be negative") }
+        guard perHost > 0 else { throw ValidationError("--per-host must be at least 1") }
     }
 }

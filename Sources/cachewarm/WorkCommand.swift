@@ -98,7 +98,7 @@ struct WorkCommand: AsyncParsableCommand {
         let worker = QueueWorker(configuration: configuration, queue: queues[0], listener: queues[1], upkeep: queues[2], logger: logger)
         let run: @Sendable (any CacheItemStore) async -> Void = { store in
             let warmer = Warmer(configuration: Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun,
-                                                                    refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force),
+                                                                    refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force, perHostConcurrency: warming.perHost),
                                 fetcher: fetcher, store: store, now: { .now })
             let service = WorkerService(worker: worker, warmer: warmer, grace: .milliseconds(Int64(graceSeconds * 1000))) { printer.print($0) }
             // A drained worker ends on its own: that ends the group, and is no error.

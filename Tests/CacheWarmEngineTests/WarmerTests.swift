@@ -3,10 +3,12 @@ import CacheWarmEngine
 import Synchronization
 import Testing
 
-/// An origin in memory: a response per path, with a count of concurrent fetches.
+/// An origin in memory: a response per path, with counts of concurrent fetches (all and per host).
 final class FakeOrigin: OriginFetching {
     let responses: [String: Result<FetchedResponse, FetchFailure>]
     let inFlight = Mutex((now: 0, peak: 0))
+    let hosts = Mutex<[String: (now: Int, peak: Int, done: Int)]>([:])
+    let order = Mutex<[String]>([])
 
     init(_ responses: [String: Result<FetchedResponse, FetchFailure>]) {
         self.responses = responses
@@ -16,9 +18,13 @@ final class FakeOrigin: OriginFetching {
 
     func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader]) async -> Result<FetchedResponse, FetchFailure> {
         if !extraHeaders.isEmpty { conditional.withLock { $0.append(extraHeaders) } }
+        let host = String(request.url.split(separator: "/")[1])
         inFlight.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+        hosts.withLock { $0[host, default: (0, 0, 0)].now += 1; $0[host]!.peak = max($0[host]!.peak, $0[host]!.now) }
         try? await Task.sleep(for: .milliseconds(2))
         inFlight.withLock { $0.now -= 1 }
+        hosts.withLock { $0[host]!.now -= 1; $0[host]!.done += 1 }
+        order.withLock { $0.append(host) }
         return responses[request.url] ?? .failure(FetchFailure(reason: "no route", retryable: true))
     }
 }
@@ -113,6 +119,21 @@ struct WarmerTests {
         #expect(store.batches.withLock { $0.reduce(0, +) } == 103)
         #expect(origin.inFlight.withLock { $0.peak } <= 5)
         #expect(origin.inFlight.withLock { $0.peak } >= 2)
+    }
+
+    @Test func thePerHostBoundHoldsForOneBusyHostWhileOtherHostsProceed() async throws {
+        let busy = (0..<200).map { "http://busy.test/\($0)" }
+        let others = (0..<20).map { "http://other\($0 % 4).test/\($0)" }
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: (busy + others).map { Self.ok($0) }))
+        let outcomes = try await run(busy + others, origin: origin, store: FakeStore(),
+                                     configuration: Warmer.Configuration(concurrency: 16, perHostConcurrency: 4))
+        #expect(outcomes.values.allSatisfy { $0.category == .filled })
+        #expect(origin.hosts.withLock { $0["busy.test"]?.peak } == 4)
+        #expect(origin.hosts.withLock { $0.values.allSatisfy { $0.peak <= 4 } })
+        // The other hosts are served while busy.test still has most of its 200 URLs to go.
+        let order = origin.order.withLock { $0 }
+        let lastOther = try #require(order.lastIndex { $0 != "busy.test" })
+        #expect(order[..<lastOther].filter { $0 == "busy.test" }.count < 100)
     }
 
     @Test func aRefusedWriteFailsOnlyItsOwnURL() async throws {
