@@ -13,6 +13,9 @@ struct DynamoDBOptions: ParsableArguments {
     @Option(name: .customLong("endpoint-url"), help: "DynamoDB endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, or AWS's).")
     var endpointURL: String?
 
+    @Flag(name: .customLong("no-table-check"), help: "Skip DescribeTable at start-up (credentials without dynamodb:DescribeTable).")
+    var noTableCheck = false
+
     func configuration() throws -> DynamoDBConfiguration {
         do {
             return try DynamoDBConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, endpointURL: endpointURL)
@@ -38,6 +41,7 @@ struct DynamoDBOptions: ParsableArguments {
 
     /// The table must exist and have requests-cache's key schema; exit 3 otherwise.
     func checkTable(_ client: DynamoDBClient) async throws {
+        if noTableCheck { return }
         let description: DynamoDBClient.TableDescription?
         do {
             description = try await client.describeTable(table)
