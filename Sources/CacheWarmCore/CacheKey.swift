@@ -83,6 +83,7 @@ public struct CacheKey: Sendable, Equatable {
 extension StringProtocol {
     /// Python's `str.strip()`.
     func trimmingPythonWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }

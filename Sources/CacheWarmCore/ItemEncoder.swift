@@ -33,12 +33,13 @@ public enum ItemEncoder {
         settings: ReaderSettings, expires: Timestamp?, now: Timestamp
     ) -> [String: AttributeValue] {
         let ignored = settings.ignoredParameters
+        let url = redactURL(response.url, ignored)
         // §2.4: every body as raw bytes; requests-cache reads it back byte for byte.
         var value: [String: AttributeValue] = [
             "_content": .b(response.body),
             "created_at": .s(now.isoformat),
             "reason": .s(response.reason),
-            "url": .s(redactURL(response.url, ignored)),
+            "url": .s(url),
         ]
         if response.status != 0 { value["status_code"] = .n(String(response.status)) }
         if let expires { value["expires"] = .s(expires.isoformat) }
@@ -53,7 +54,7 @@ public enum ItemEncoder {
 
         var requestMap: [String: AttributeValue] = [
             "method": .s(key.method),
-            "url": .s(redactURL(response.url, ignored)),
+            "url": .s(url),
             "headers": .m(redactHeaders(prepared, ignored).mapValues(AttributeValue.s)),
         ]
         let body = ignored.isEmpty ? (request.body ?? []) : key.normalizedBody
@@ -64,7 +65,8 @@ public enum ItemEncoder {
 
     /// `redact_response`: the query is re-sorted and ignored parameters get `REDACTED`.
     static func redactURL(_ url: String, _ ignored: [String]) -> String {
-        ignored.isEmpty ? url : URLNormalizer.filter(url, ignoredParameters: ignored)
+        // Without a query there is nothing to sort or redact.
+        ignored.isEmpty || !url.utf8.contains(UInt8(ascii: "?")) ? url : URLNormalizer.filter(url, ignoredParameters: ignored)
     }
 
     /// Headers as requests' case-insensitive dict holds them (repeats joined with `, `),

@@ -53,14 +53,28 @@ enum PythonURLCoding {
         quote(string.utf8, safe: safe)
     }
 
-    /// `urllib.parse.quote_plus(string, safe="")`, as `urlencode` uses it.
+    /// `urllib.parse.quote_plus(string, safe="")`, as `urlencode` uses it: a space becomes `+`.
     static func quotePlus(_ string: String) -> String {
-        quote(string.utf8, safe: " ").replacingOccurrences(of: " ", with: "+")
+        var out: [UInt8] = []
+        out.reserveCapacity(string.utf8.count)
+        for byte in string.utf8 {
+            if isAlwaysSafe(byte) {
+                out.append(byte)
+            } else if byte == UInt8(ascii: " ") {
+                out.append(UInt8(ascii: "+"))
+            } else {
+                appendEscape(byte, to: &out)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `urllib.parse.unquote_to_bytes`: `%XX` with two hex digits is decoded, anything else kept.
-    static func unquoteToBytes(_ string: String) -> [UInt8] {
-        let input = Array(string.utf8)
+    static func unquoteToBytes(_ string: some StringProtocol, plusIsSpace: Bool = false) -> [UInt8] {
+        var input = Array(string.utf8)
+        if plusIsSpace {
+            for i in input.indices where input[i] == UInt8(ascii: "+") { input[i] = UInt8(ascii: " ") }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
         var i = 0
@@ -93,8 +107,8 @@ enum PythonURLCoding {
             guard !value.isEmpty else { continue }
             let name = piece[..<equals]
             pairs.append((
-                unquote(name.replacingOccurrences(of: "+", with: " ")),
-                unquote(value.replacingOccurrences(of: "+", with: " "))
+                String(decoding: unquoteToBytes(name, plusIsSpace: true), as: UTF8.self),
+                String(decoding: unquoteToBytes(value, plusIsSpace: true), as: UTF8.self)
             ))
         }
         return pairs

@@ -39,9 +39,24 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var isoformat: String {
         let (seconds, micros) = floorDivide(microsecondsSinceEpoch, 1_000_000)
         let c = CivilTime(epochSeconds: seconds)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
-        if micros != 0 { text += String(format: ".%06d", micros) }
-        return text + "+00:00"
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(c.year, 4); out.append(UInt8(ascii: "-")); digits(c.month, 2); out.append(UInt8(ascii: "-")); digits(c.day, 2)
+        out.append(UInt8(ascii: "T")); digits(c.hour, 2); out.append(UInt8(ascii: ":")); digits(c.minute, 2)
+        out.append(UInt8(ascii: ":")); digits(c.second, 2)
+        if micros != 0 { out.append(UInt8(ascii: ".")); digits(Int(micros), 6) }
+        out += Array("+00:00".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { isoformat }

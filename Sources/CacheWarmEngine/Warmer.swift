@@ -19,6 +19,9 @@ public struct Warmer: Sendable {
         public var force: Bool
         /// Requests in flight to one host at most (politeness; Scrapy's default is 8).
         public var perHostConcurrency: Int
+        /// A write request closes at this many item bytes too: large items go in smaller batches,
+        /// which bounds the memory that writes in flight hold.
+        public var writeBatchBytes: Int
 
         public init(concurrency: Int = 16, maxItemBytes: Int = ItemSize.dynamoDBLimitBytes, writeBatchSize: Int = 25, concurrentWrites: Int = 4,
                     dryRun: Bool = false, refreshLeadSeconds: Int64 = 300, force: Bool = false, perHostConcurrency: Int = 8) {
@@ -30,6 +33,7 @@ public struct Warmer: Sendable {
             self.refreshLeadSeconds = refreshLeadSeconds
             self.force = force
             self.perHostConcurrency = max(1, perHostConcurrency)
+            writeBatchBytes = 2 * 1024 * 1024
         }
     }
 
@@ -50,6 +54,11 @@ public struct Warmer: Sendable {
         let job: WarmJob
         let items: [Item]
         let result: WarmResult
+
+        var itemBytes: Int {
+            if case .filled(let keys, let bytes, _) = result.outcome { return bytes * keys.count }
+            return 0
+        }
     }
 
     private enum Step: Sendable {
@@ -88,9 +97,13 @@ public struct Warmer: Sendable {
                     group.addTask { .encoded(await encode(job, validators: validators, stored: state)) }
                 }
                 // Claim more while there is room; jobs held back by a busy host leave room for
-                // other hosts up to one more round of the concurrency.
+                // other hosts up to one more round of the concurrency. Items waiting for a write
+                // hold fetching back (memory stays bounded when writes are slower than fetches).
                 let free = configuration.concurrency - fetching - max(0, waiting.count - configuration.concurrency)
-                if !claiming && !exhausted && free > 0 {
+                let backlog = pending.reduce(0) { $0 + $1.itemBytes }
+                let writesKeepUp = pending.count < configuration.writeBatchSize * configuration.concurrentWrites * 2
+                    && backlog < configuration.writeBatchBytes * configuration.concurrentWrites * 2
+                if !claiming && !exhausted && free > 0 && writesKeepUp {
                     group.addTask { await claim(from: source, max: free) }
                     claiming = true
                 }
@@ -98,12 +111,16 @@ public struct Warmer: Sendable {
                 let flushPartial = fetching == 0 && waiting.isEmpty
                 while writing < configuration.concurrentWrites, !pending.isEmpty,
                     flushPartial || pending.reduce(0, { $0 + $1.items.count }) >= configuration.writeBatchSize
+                        || pending.reduce(0, { $0 + $1.itemBytes }) >= configuration.writeBatchBytes
                 {
                     var batch: [Encoded] = []
-                    var itemCount = 0
-                    while let first = pending.first, batch.isEmpty || itemCount + first.items.count <= configuration.writeBatchSize {
+                    var itemCount = 0, bytes = 0
+                    while let first = pending.first,
+                        batch.isEmpty || (itemCount + first.items.count <= configuration.writeBatchSize && bytes + first.itemBytes <= configuration.writeBatchBytes)
+                    {
                         batch.append(pending.removeFirst())
                         itemCount += first.items.count
+                        bytes += first.itemBytes
                     }
                     let items = batch.flatMap(\.items)
                     let store = self.store
