@@ -177,6 +177,25 @@ def duplicates_collapse_and_bad_sql_urls_fail(origin):
     check('a malformed URL from SQL fails with a clear error and the worker goes on', code == 0 and bad.startswith('failed malformed URL: no scheme'), (code, bad))
 
 
+def keep_warm_jobs_come_back_before_expiry(origin):
+    schema, table = setup('keep')
+    enqueue(schema, [f'{origin}/etag'], '--keep-warm', '--cache-control')
+    sql(f"SELECT {schema}.enqueue('http://127.0.0.1:9/down', keep_warm => true, max_attempts => 1)")
+    code = worker(schema, table, '--drain', '--refresh-before', '120', '--keep-warm-max-interval', '3600').wait(timeout=120)
+    rows = dict(line.split('|', 1) for line in sql(
+        f"SELECT url, state || ' ' || coalesce(outcome, '') || ' ' || attempt || ' ' || round(extract(epoch from run_at - now()))::int "
+        f"FROM {schema}.jobs").splitlines())
+    state, outcome, attempt, due = rows[f'{origin}/etag'].split()
+    # Exit 1: the unreachable URL failed in this run (it is rescheduled all the same).
+    check('keep-warm: the drain ends; the job is filled and rescheduled, not finished',
+          code == 1 and (state, outcome, attempt) == ('available', 'filled', '0'), (code, rows))
+    # max-age=600, refresh lead 120 s, up to 60 s of jitter: due in 420...480 s.
+    check('keep-warm: due one refresh lead before expiry, with jitter', 415 <= int(due) <= 481, due)
+    down = rows['http://127.0.0.1:9/down'].split()
+    check('keep-warm: a failed refresh comes back later instead of failing for good',
+          down[0] == 'available' and down[2] == '0' and 1700 <= int(down[3]) <= 3601, down)
+
+
 def unmigrated_database_is_refused():
     out = cachewarm('work', '--schema', 'never_migrated', '--database-url', DB, '--drain')
     check('an unmigrated schema is refused with exit 4 and the fix', out.returncode == 4 and 'cachewarm migrate' in out.stderr, out.stderr)
@@ -201,6 +220,7 @@ def main():
         killed_worker_jobs_are_rescued(origin)
         many_workers_drain_exactly_once(origin)
         postgres_restart_mid_run(origin)
+        keep_warm_jobs_come_back_before_expiry(origin)
     finally:
         origin_process.kill()
     failed = sum(1 for _, ok in results if not ok)

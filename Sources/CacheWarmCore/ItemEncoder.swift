@@ -6,17 +6,20 @@ public enum ItemEncoder {
         case uncacheable(UncacheableReason)
     }
 
+    /// `expiresEarlierBy` (microseconds) moves a future expiry earlier, never before `now`:
+    /// the jitter that keeps URLs warmed together from expiring together.
     public static func encode(
-        request: ReaderRequest, key: CacheKey, response: FetchedResponse, settings: ReaderSettings, now: Timestamp
+        request: ReaderRequest, key: CacheKey, response: FetchedResponse, settings: ReaderSettings, now: Timestamp, expiresEarlierBy: Int64 = 0
     ) -> Result {
         let prepared = request.preparedHeaders
         let decision = ExpirationPolicy.decide(
             method: key.method, preparedURL: key.preparedURL, requestHeaders: prepared, status: response.status,
             responseHeaders: response.headers, settings: settings.expiration, now: now)
-        guard case .write(let expires) = decision else {
+        guard case .write(var expires) = decision else {
             if case .skip(let reason) = decision { return .uncacheable(reason) }
             preconditionFailure("unreachable")
         }
+        if let due = expires, due > now { expires = max(now, due.adding(microseconds: -expiresEarlierBy)) }
         var keys = [key.key]
         if response.url != key.preparedURL {
             let final = ReaderRequest(method: request.method, url: response.url, headers: request.headers, body: request.body, verify: request.verify)

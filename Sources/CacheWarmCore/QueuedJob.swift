@@ -5,13 +5,16 @@ public struct QueuedJob: Sendable {
     public let settings: ReaderSettings
     public let attempt: Int
     public let maxAttempts: Int
+    /// Rescheduled after every outcome instead of finishing.
+    public let keepWarm: Bool
 
-    public init(id: Int64, request: ReaderRequest, settings: ReaderSettings, attempt: Int, maxAttempts: Int) {
+    public init(id: Int64, request: ReaderRequest, settings: ReaderSettings, attempt: Int, maxAttempts: Int, keepWarm: Bool = false) {
         self.id = id
         self.request = request
         self.settings = settings
         self.attempt = attempt
         self.maxAttempts = maxAttempts
+        self.keepWarm = keepWarm
     }
 }
 
@@ -36,6 +39,8 @@ public struct JobCompletion: Sendable, Equatable {
     public var delaySeconds: Double?
     /// Give the attempt back (Retry-After, or a release at shutdown).
     public var refundAttempt: Bool
+    /// A keep-warm job starts a new round: attempts from zero.
+    public var resetAttempts: Bool = false
 
     public init(id: Int64, state: State, outcome: String, statusCode: Int? = nil, itemBytes: Int? = nil, durationMilliseconds: Int? = nil,
                 error: String? = nil, delaySeconds: Double? = nil, refundAttempt: Bool = false) {
@@ -61,9 +66,11 @@ public struct NewJob: Sendable {
     public var runAt: Timestamp?
     public var maxAttempts: Int
     public var runID: String?
+    public var keepWarm: Bool
 
     public init(request: ReaderRequest, settings: ReaderSettings, cacheKey: String, queue: String = "default", priority: Int = 0,
-                runAt: Timestamp? = nil, maxAttempts: Int = 5, runID: String? = nil) {
+                runAt: Timestamp? = nil, maxAttempts: Int = 5, runID: String? = nil, keepWarm: Bool = false) {
+        self.keepWarm = keepWarm
         self.request = request
         self.settings = settings
         self.cacheKey = cacheKey

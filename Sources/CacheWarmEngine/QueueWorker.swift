@@ -16,6 +16,10 @@ public final class QueueWorker: Sendable {
         /// How long an idle worker waits for a NOTIFY before it polls anyway.
         public var pollIntervalMilliseconds: Int32
         public var retry: JobDisposition.Policy
+        /// Keep-warm jobs run again `refreshLeadSeconds` before their item expires (with jitter),
+        /// and at the latest after `keepWarmMaxIntervalSeconds`.
+        public var refreshLeadSeconds: Int64 = 300
+        public var keepWarmMaxIntervalSeconds: Int64 = 86_400
 
         public init(queue: String = "default", owner: String, leaseSeconds: Double = 60, rescueIntervalSeconds: Double = 15,
                     retentionSeconds: Double = 7 * 86_400, drain: Bool = false, pollIntervalMilliseconds: Int32 = 1000,
@@ -147,7 +151,8 @@ final class QueueJobSource: WarmJobSource {
         var jobs: [WarmJob] = []
         for job in claimed {
             do {
-                jobs.append(try WarmJob(request: job.request, settings: job.settings, queueID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts))
+                jobs.append(try WarmJob(request: job.request, settings: job.settings, queueID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts,
+                                        keepWarm: job.keepWarm))
             } catch {
                 buffer.withLock { $0.append(JobCompletion(id: job.id, state: .failed, outcome: "failed", error: "malformed URL: \(error.description)")) }
             }
@@ -161,7 +166,10 @@ final class QueueJobSource: WarmJobSource {
         guard let id = result.queueID else { return }
         inFlight.withLock { $0 -= 1 }
         let stopping = self.stopping.withLock { $0 }
-        let completion = Self.completion(for: result, id: id, releasing: stopping, policy: configuration.retry, random: Double.random(in: 0..<1))
+        var completion = Self.completion(for: result, id: id, releasing: stopping, policy: configuration.retry, random: Double.random(in: 0..<1))
+        if result.keepWarm, completion.state == .completed || completion.state == .failed {
+            completion = Self.reschedule(completion, expires: result.outcome.expires, now: .now, configuration: configuration, random: Double.random(in: 0..<1))
+        }
         buffer.withLock { $0.append(completion) }
     }
 
@@ -193,6 +201,17 @@ final class QueueJobSource: WarmJobSource {
         case .fail:
             return JobCompletion(id: id, state: .failed, outcome: failed ? outcome : "failed", statusCode: result.status, durationMilliseconds: milliseconds, error: error)
         }
+    }
+
+    /// A keep-warm job does not finish: it comes back before its item expires. A failed refresh
+    /// keeps the old item (nothing is deleted) and tries again in the next round.
+    static func reschedule(_ completion: JobCompletion, expires: Timestamp?, now: Timestamp, configuration: QueueWorker.Configuration, random: Double) -> JobCompletion {
+        var next = completion
+        next.state = .available
+        next.resetAttempts = true
+        next.delaySeconds = KeepWarm.nextRun(expires: expires, now: now, refreshLeadSeconds: configuration.refreshLeadSeconds,
+                                             maxIntervalSeconds: configuration.keepWarmMaxIntervalSeconds, random: random)
+        return next
     }
 
     func flush() async {

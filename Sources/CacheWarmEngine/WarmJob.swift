@@ -10,8 +10,10 @@ public struct WarmJob: Sendable {
     public let queueID: Int64?
     public let attempt: Int
     public let maxAttempts: Int
+    public let keepWarm: Bool
 
-    public init(request: ReaderRequest, settings: ReaderSettings, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1) throws(InvalidURL) {
+    public init(request: ReaderRequest, settings: ReaderSettings, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1, keepWarm: Bool = false) throws(InvalidURL) {
+        self.keepWarm = keepWarm
         self.request = request
         self.settings = settings
         self.key = try CacheKey(request: request, settings: settings)

@@ -1,3 +1,5 @@
+import CacheWarmCore
+
 /// How one URL ended. Every URL ends in exactly one outcome.
 public enum WarmOutcome: Sendable, Equatable {
     /// Already fresh in the table for longer than the refresh lead: not fetched, not written.
@@ -40,6 +42,14 @@ public enum WarmOutcome: Sendable, Equatable {
         case failed
     }
 
+    /// The item's expiry after this outcome, when one is known (hit, revalidated, filled).
+    public var expires: Timestamp? {
+        switch self {
+        case .hit(let text), .revalidated(_, let text), .filled(_, _, let text), .wouldFill(_, _, let text): text.flatMap(Timestamp.init(isoformat:))
+        default: nil
+        }
+    }
+
     public var detail: String {
         switch self {
         case .hit(let expires): "fresh until \(expires ?? "forever")"
@@ -67,9 +77,11 @@ public struct WarmResult: Sendable {
     public let queueID: Int64?
     public let attempt: Int
     public let maxAttempts: Int
+    public let keepWarm: Bool
 
     public init(url: String, host: String, status: Int?, outcome: WarmOutcome, retryable: Bool = false, retryAfterSeconds: Double? = nil,
-                durationMicroseconds: Int64 = 0, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1) {
+                durationMicroseconds: Int64 = 0, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1, keepWarm: Bool = false) {
+        self.keepWarm = keepWarm
         self.url = url
         self.host = host
         self.status = status

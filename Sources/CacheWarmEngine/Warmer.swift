@@ -22,6 +22,9 @@ public struct Warmer: Sendable {
         /// A write request closes at this many item bytes too: large items go in smaller batches,
         /// which bounds the memory that writes in flight hold.
         public var writeBatchBytes: Int
+        /// Written expiries are moved earlier by a random 0…this many seconds, so URLs warmed
+        /// together do not all expire together (never later than the origin allows).
+        public var expireJitterSeconds: Int64 = 0
 
         public init(concurrency: Int = 16, maxItemBytes: Int = ItemSize.dynamoDBLimitBytes, writeBatchSize: Int = 25, concurrentWrites: Int = 4,
                     dryRun: Bool = false, refreshLeadSeconds: Int64 = 300, force: Bool = false, perHostConcurrency: Int = 8) {
@@ -167,7 +170,7 @@ public struct Warmer: Sendable {
 
     func result(_ job: WarmJob, _ outcome: WarmOutcome, status: Int? = nil, retryable: Bool = false, retryAfter: Double? = nil, micros: Int64) -> WarmResult {
         WarmResult(url: job.request.url, host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
-                   durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts)
+                   durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts, keepWarm: job.keepWarm)
     }
 
     /// Fetch, decide, encode and size one job (in a child task: CPU work runs in parallel).
@@ -188,7 +191,8 @@ public struct Warmer: Sendable {
         case .success(let response):
             let savedAt = now()
             let retryAfter = JobDisposition.retryAfterSeconds(response.headers, now: savedAt)
-            switch ItemEncoder.encode(request: job.request, key: job.key, response: response, settings: job.settings, now: savedAt) {
+            let jitter = configuration.expireJitterSeconds > 0 ? Int64.random(in: 0...(configuration.expireJitterSeconds * 1_000_000)) : 0
+            switch ItemEncoder.encode(request: job.request, key: job.key, response: response, settings: job.settings, now: savedAt, expiresEarlierBy: jitter) {
             case .uncacheable(let reason):
                 return done(.uncacheable(reason.description), status: response.status, retryAfter: retryAfter)
             case .item(let item):
@@ -227,6 +231,6 @@ public struct Warmer: Sendable {
 extension WarmResult {
     func replacing(_ outcome: WarmOutcome, retryable: Bool) -> WarmResult {
         WarmResult(url: url, host: host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfterSeconds,
-                   durationMicroseconds: durationMicroseconds, queueID: queueID, attempt: attempt, maxAttempts: maxAttempts)
+                   durationMicroseconds: durationMicroseconds, queueID: queueID, attempt: attempt, maxAttempts: maxAttempts, keepWarm: keepWarm)
     }
 }

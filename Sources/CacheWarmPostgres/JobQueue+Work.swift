@@ -98,7 +98,7 @@ extension JobQueue {
                 UPDATE \(s).jobs j SET state = 'running', attempt = j.attempt + 1, lease_owner = $3,
                     lease_expires_at = now() + make_interval(secs => $4::float8), started_at = now(), updated_at = now()
                 FROM picked WHERE j.id = picked.id
-                RETURNING j.id, j.url, j.method, j.headers, j.body, j.settings, j.attempt, j.max_attempts, j.priority, j.run_at
+                RETURNING j.id, j.url, j.method, j.headers, j.body, j.settings, j.attempt, j.max_attempts, j.priority, j.run_at, j.keep_warm
                 """, [queue, String(max), owner, String(leaseSeconds)])
         }
         var jobs: [QueuedJob] = []
@@ -108,7 +108,8 @@ extension JobQueue {
             switch Self.request(rows, index) {
             case .success(let (request, settings)):
                 jobs.append(QueuedJob(id: id, request: request, settings: settings,
-                                      attempt: Int(rows.value(index, "attempt") ?? "1") ?? 1, maxAttempts: Int(rows.value(index, "max_attempts") ?? "1") ?? 1))
+                                      attempt: Int(rows.value(index, "attempt") ?? "1") ?? 1, maxAttempts: Int(rows.value(index, "max_attempts") ?? "1") ?? 1,
+                                      keepWarm: rows.value(index, "keep_warm") == "t"))
             case .failure(let problem):
                 invalid.append(JobCompletion(id: id, state: .failed, outcome: "failed", error: problem.reason))
             }
@@ -133,22 +134,23 @@ extension JobQueue {
             PostgresArray.literal(completions.map { $0.delaySeconds.map { String($0) } }),
             PostgresArray.literal(completions.map { $0.refundAttempt ? 1 : 0 }),
             owner,
+            PostgresArray.literal(completions.map { $0.resetAttempts ? "true" : "false" }),
         ]
         try await connection.run { session in
             try session.query("""
                 UPDATE \(s).jobs j SET
                     state = u.state,
-                    outcome = CASE WHEN u.state = 'available' THEN j.outcome ELSE u.outcome END,
+                    outcome = CASE WHEN u.outcome = 'released' THEN j.outcome ELSE u.outcome END,
                     status_code = coalesce(u.status, j.status_code), item_bytes = coalesce(u.item_bytes, j.item_bytes),
                     duration_ms = coalesce(u.duration_ms, j.duration_ms),
                     errors = CASE WHEN u.error IS NULL THEN j.errors
                         ELSE j.errors || jsonb_build_array(jsonb_build_object('at', now(), 'attempt', j.attempt, 'error', u.error)) END,
-                    run_at = CASE WHEN u.state = 'retryable' THEN now() + make_interval(secs => coalesce(u.delay, 0)) ELSE j.run_at END,
-                    attempt = j.attempt - u.refund,
+                    run_at = CASE WHEN u.delay IS NOT NULL THEN now() + make_interval(secs => u.delay) ELSE j.run_at END,
+                    attempt = CASE WHEN u.reset THEN 0 ELSE j.attempt - u.refund END,
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
                     finished_at = CASE WHEN u.state IN ('completed', 'failed') THEN now() END
-                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::float8[], $9::int[])
-                     AS u(id, state, outcome, status, item_bytes, duration_ms, error, delay, refund)
+                FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::float8[], $9::int[], $11::boolean[])
+                     AS u(id, state, outcome, status, item_bytes, duration_ms, error, delay, refund, reset)
                 WHERE j.id = u.id AND j.lease_owner = $10 AND j.state = 'running'
                 """, parameters)
         }

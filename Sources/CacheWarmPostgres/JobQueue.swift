@@ -86,13 +86,14 @@ public final class JobQueue: Sendable {
         let unique = order.map { merged[$0]! }
         let schema = self.schema
         let sql = """
-            INSERT INTO \(s).jobs (url, method, headers, body, settings, cache_key, queue, priority, run_at, max_attempts, run_id)
-            SELECT url, method, headers, body, settings, cache_key, queue, priority, coalesce(run_at, now()), max_attempts, run_id
+            INSERT INTO \(s).jobs (url, method, headers, body, settings, cache_key, queue, priority, run_at, max_attempts, run_id, keep_warm)
+            SELECT url, method, headers, body, settings, cache_key, queue, priority, coalesce(run_at, now()), max_attempts, run_id, keep_warm
             FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bytea[], $5::jsonb[], $6::text[], $7::text[], $8::int[],
-                        $9::timestamptz[], $10::int[], $11::text[])
-                 AS t(url, method, headers, body, settings, cache_key, queue, priority, run_at, max_attempts, run_id)
+                        $9::timestamptz[], $10::int[], $11::text[], $12::boolean[])
+                 AS t(url, method, headers, body, settings, cache_key, queue, priority, run_at, max_attempts, run_id, keep_warm)
             ON CONFLICT (cache_key) WHERE \(Self.unfinished)
-            DO UPDATE SET run_at = least(jobs.run_at, excluded.run_at), priority = greatest(jobs.priority, excluded.priority), updated_at = now()
+            DO UPDATE SET run_at = least(jobs.run_at, excluded.run_at), priority = greatest(jobs.priority, excluded.priority),
+                keep_warm = jobs.keep_warm OR excluded.keep_warm, updated_at = now()
             RETURNING (xmax = 0) AS inserted
             """
         let chunks = stride(from: 0, to: unique.count, by: chunkSize).map { Array(unique[$0..<min($0 + chunkSize, unique.count)]) }
@@ -128,6 +129,7 @@ public final class JobQueue: Sendable {
             PostgresArray.literal(jobs.map { $0.runAt?.isoformat }),
             PostgresArray.literal(jobs.map { $0.maxAttempts }),
             PostgresArray.literal(jobs.map { $0.runID }),
+            PostgresArray.literal(jobs.map { $0.keepWarm ? "true" : "false" }),
         ]
     }
 

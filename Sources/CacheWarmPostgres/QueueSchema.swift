@@ -83,7 +83,25 @@ public struct QueueSchema: Sendable {
                 RETURN new_id;
             END
             $fn$;
+            """,
             """
+            ALTER TABLE \(s).jobs ADD COLUMN keep_warm boolean NOT NULL DEFAULT false;
+            DROP FUNCTION \(s).enqueue(text, text, jsonb, bytea, text, integer, timestamptz, integer, jsonb, text);
+            CREATE FUNCTION \(s).enqueue(
+                url text, method text DEFAULT 'GET', headers jsonb DEFAULT '[]', body bytea DEFAULT NULL,
+                queue text DEFAULT 'default', priority integer DEFAULT 0, run_at timestamptz DEFAULT now(),
+                max_attempts integer DEFAULT 5, settings jsonb DEFAULT '{}', run_id text DEFAULT NULL, keep_warm boolean DEFAULT false
+            ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+            DECLARE new_id bigint;
+            BEGIN
+                INSERT INTO \(s).jobs (url, method, headers, body, queue, priority, run_at, max_attempts, settings, run_id, keep_warm)
+                VALUES (url, upper(method), headers, body, queue, priority, run_at, max_attempts, settings, run_id, keep_warm)
+                RETURNING id INTO new_id;
+                PERFORM pg_notify('\(channel)', queue);
+                RETURN new_id;
+            END
+            $fn$;
+            """,
         ]
     }
 }

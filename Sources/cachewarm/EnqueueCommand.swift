@@ -28,6 +28,9 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Option(name: .customLong("run-id"), help: "Groups the jobs of one run (a cron run) in the queue's records.")
     var runID: String?
 
+    @Flag(name: .customLong("keep-warm"), help: "Keep the URL warm: after each outcome the job comes back before the item expires.")
+    var keepWarm = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var request: RequestOptions
     @OptionGroup var reader: ReaderOptions
@@ -47,7 +50,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             let request = try self.request.request(url: url)
             do {
                 let key = try CacheKey(request: request, settings: settings)
-                return NewJob(request: request, settings: settings, cacheKey: key.key, queue: queue, priority: priority, runAt: when, maxAttempts: maxAttempts, runID: runID)
+                return NewJob(request: request, settings: settings, cacheKey: key.key, queue: queue, priority: priority, runAt: when, maxAttempts: maxAttempts, runID: runID, keepWarm: keepWarm)
             } catch let error as InvalidURL {
                 throw CLIError.badInput("URL \(line + 1): \(error.description)")
             }

@@ -59,8 +59,7 @@ struct WarmCommand: AsyncParsableCommand {
 
     private func warm(_ jobs: [WarmJob], fetcher: OriginFetcher, logger: Logger) async throws -> [WarmResult] {
         let run: (any CacheItemStore) async -> [WarmResult] = { store in
-            let configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun,
-                                                     refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force, perHostConcurrency: warming.perHost)
+            let configuration = warming.warmerConfiguration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun)
             let warmer = Warmer(configuration: configuration, fetcher: fetcher, store: store, now: { .now })
             let printer = ResultPrinter(toStandardError: json, total: jobs.count)
             return await warmer.run(jobs) { result in printer.print(result) }
@@ -101,13 +100,5 @@ enum URLList {
         return String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-    }
-}
-
-extension Timestamp {
-    static var now: Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CacheWarmEngine
 
 /// Whether to fetch at all: hits are not fetched, stale items with validators are revalidated.
 struct WarmingOptions: ParsableArguments {
@@ -11,8 +12,19 @@ struct WarmingOptions: ParsableArguments {
     @Option(name: .customLong("per-host"), help: "Requests in flight to one host at most.")
     var perHost = 8
 
+    @Option(name: .customLong("expire-jitter"), help: "Seconds: move each written expiry earlier by a random 0…N, so URLs warmed together do not expire together.")
+    var expireJitterSeconds: Int64 = 0
+
+    func warmerConfiguration(concurrency: Int, maxItemBytes: Int, dryRun: Bool) -> Warmer.Configuration {
+        var configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: maxItemBytes, dryRun: dryRun,
+                                                 refreshLeadSeconds: refreshBeforeSeconds, force: force, perHostConcurrency: perHost)
+        configuration.expireJitterSeconds = expireJitterSeconds
+        return configuration
+    }
+
     func validate() throws {
         guard refreshBeforeSeconds >= 0 else { throw ValidationError("--refresh-before must not be negative") }
         guard perHost > 0 else { throw ValidationError("--per-host must be at least 1") }
+        guard expireJitterSeconds >= 0 else { throw ValidationError("--expire-jitter must not be negative") }
     }
 }

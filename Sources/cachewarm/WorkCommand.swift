@@ -42,6 +42,9 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-base-seconds"), help: "First retry delay ceiling (doubles per attempt, full jitter).")
     var retryBaseSeconds = 2.0
 
+    @Option(name: .customLong("keep-warm-max-interval"), help: "Seconds: a keep-warm job whose item never expires (or was not written) runs again after this long.")
+    var keepWarmMaxInterval: Int64 = 86_400
+
     @Flag(name: .customLong("dry-run"), help: "Fetch, decide, encode and size, but write nothing to DynamoDB.")
     var dryRun = false
 
@@ -92,13 +95,14 @@ struct WorkCommand: AsyncParsableCommand {
 
     private func serve(queues: [JobQueue], fetcher: OriginFetcher, logger: Logger, printer: ResultPrinter) async throws {
         let owner = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
-        let configuration = QueueWorker.Configuration(
+        var configuration = QueueWorker.Configuration(
             queue: queue, owner: owner, leaseSeconds: leaseSeconds, rescueIntervalSeconds: rescueInterval, retentionSeconds: retention,
             drain: drain, pollIntervalMilliseconds: pollIntervalMilliseconds, retry: JobDisposition.Policy(baseDelaySeconds: retryBaseSeconds))
+        configuration.refreshLeadSeconds = warming.refreshBeforeSeconds
+        configuration.keepWarmMaxIntervalSeconds = keepWarmMaxInterval
         let worker = QueueWorker(configuration: configuration, queue: queues[0], listener: queues[1], upkeep: queues[2], logger: logger)
         let run: @Sendable (any CacheItemStore) async -> Void = { store in
-            let warmer = Warmer(configuration: Warmer.Configuration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun,
-                                                                    refreshLeadSeconds: warming.refreshBeforeSeconds, force: warming.force, perHostConcurrency: warming.perHost),
+            let warmer = Warmer(configuration: warming.warmerConfiguration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun),
                                 fetcher: fetcher, store: store, now: { .now })
             let service = WorkerService(worker: worker, warmer: warmer, grace: .milliseconds(Int64(graceSeconds * 1000))) { printer.print($0) }
             // A drained worker ends on its own: that ends the group, and is no error.

@@ -40,3 +40,32 @@ struct JobDispositionTests {
         #expect(JobDisposition.retryAfterSeconds([], now: now) == nil)
     }
 }
+
+struct KeepWarmTests {
+    static let now = Timestamp(secondsSinceEpoch: 1_795_541_114)
+
+    @Test func runsAgainOneRefreshLeadBeforeExpiryWithUpToHalfALeadOfJitter() {
+        let expires = Self.now.adding(seconds: 3600)
+        #expect(KeepWarm.nextRun(expires: expires, now: Self.now, refreshLeadSeconds: 300, maxIntervalSeconds: 86_400, random: 0) == 3300)
+        #expect(KeepWarm.nextRun(expires: expires, now: Self.now, refreshLeadSeconds: 300, maxIntervalSeconds: 86_400, random: 0.5) == 3225)
+    }
+
+    @Test func neverExpiringOrUnwrittenItemsComeBackAfterTheMaximumAndSoonItemsAtOnce() {
+        #expect(KeepWarm.nextRun(expires: nil, now: Self.now, refreshLeadSeconds: 300, maxIntervalSeconds: 86_400, random: 0) == 86_400)
+        #expect(KeepWarm.nextRun(expires: Self.now.adding(seconds: 10), now: Self.now, refreshLeadSeconds: 300, maxIntervalSeconds: 86_400, random: 0) == 1)
+        #expect(KeepWarm.nextRun(expires: Self.now.adding(seconds: 900_000), now: Self.now, refreshLeadSeconds: 300, maxIntervalSeconds: 86_400, random: 0) == 86_400)
+    }
+
+    @Test func expireJitterMovesExpiryEarlierButNeverBeforeNow() throws {
+        let request = ReaderRequest(url: "http://j.test/")
+        let key = try CacheKey(request: request, settings: ReaderSettings())
+        var settings = ReaderSettings()
+        settings.expiration.expireAfter = .seconds(3600)
+        let response = FetchedResponse(url: key.preparedURL, status: 200, reason: "OK", headers: [], body: [])
+        guard case .item(let item) = ItemEncoder.encode(request: request, key: key, response: response, settings: settings, now: Self.now, expiresEarlierBy: 60_000_000),
+              case .item(let clamped) = ItemEncoder.encode(request: request, key: key, response: response, settings: settings, now: Self.now, expiresEarlierBy: 9_000_000_000)
+        else { Issue.record("expected items"); return }
+        #expect(item.expires == Self.now.adding(seconds: 3540))
+        #expect(clamped.expires == Self.now)
+    }
+}
