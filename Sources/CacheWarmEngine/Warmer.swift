@@ -19,6 +19,10 @@ public struct Warmer: Sendable {
         public var force: Bool
         /// Requests in flight to one host at most (politeness; Scrapy's default is 8).
         public var perHostConcurrency: Int
+        /// Request starts per second to one host, with jitter; nil: no rate limit.
+        public var perHostRate: Double?
+        /// The longest pause a 429/503 (and its Retry-After) imposes on a host.
+        public var maxHostPause: Duration = .seconds(60)
         /// A write request closes at this many item bytes too: large items go in smaller batches,
         /// which bounds the memory that writes in flight hold.
         public var writeBatchBytes: Int
@@ -68,6 +72,8 @@ public struct Warmer: Sendable {
         case claimed([WarmJob]?, stored: [String: StoredItemState])
         case encoded(Encoded)
         case written(batch: [Encoded], failures: [String: String])
+        /// A host paced by rate or a 429/503 pause may start again.
+        case tick
     }
 
     /// Runs every job of a list; `report` is called once per job as it ends.
@@ -87,17 +93,25 @@ public struct Warmer: Sendable {
             var claiming = false, exhausted = false
             var pending: [Encoded] = []  // encoded, items not yet handed to a write
             var waiting: [(WarmJob, [HTTPHeader], StoredItemState?)] = []  // their host is at its bound
-            var perHost: [String: Int] = [:]
+            var pacer = HostPacer(perHost: configuration.perHostConcurrency, requestsPerSecond: configuration.perHostRate,
+                                  maxPause: configuration.maxHostPause)
+            var ticking = false
             while true {
                 // Start what the global and per-host bounds allow, oldest first.
+                let clock = ContinuousClock.now
                 var index = 0
                 while fetching < configuration.concurrency && index < waiting.count {
                     let (job, validators, state) = waiting[index]
-                    guard perHost[job.host, default: 0] < configuration.perHostConcurrency else { index += 1; continue }
+                    guard pacer.canStart(job.host, now: clock) else { index += 1; continue }
                     waiting.remove(at: index)
-                    perHost[job.host, default: 0] += 1
+                    pacer.started(job.host, now: clock, jitter: Double.random(in: 0..<1))
                     fetching += 1
                     group.addTask { .encoded(await encode(job, validators: validators, stored: state)) }
+                }
+                // Jobs held back by time (rate, pause) need a wake-up even when nothing else runs.
+                if !ticking, let wake = pacer.nextReady(waiting.map(\.0.host), now: clock) {
+                    group.addTask { try? await Task.sleep(until: wake, clock: .continuous); return .tick }
+                    ticking = true
                 }
                 // Claim more while there is room; jobs held back by a busy host leave room for
                 // other hosts up to one more round of the concurrency. Items waiting for a write
@@ -145,9 +159,11 @@ public struct Warmer: Sendable {
                             waiting.append((job, validators, state))
                         }
                     }
+                case .tick:
+                    ticking = false
                 case .encoded(let encoded):
                     fetching -= 1
-                    perHost[encoded.job.host, default: 1] -= 1
+                    pacer.finished(encoded.job.host, status: encoded.result.status, retryAfterSeconds: encoded.result.retryAfterSeconds, now: .now)
                     if encoded.items.isEmpty { report(encoded.result) } else { pending.append(encoded) }
                 case .written(let batch, let failures):
                     writing -= 1

@@ -12,6 +12,9 @@ struct WarmingOptions: ParsableArguments {
     @Option(name: .customLong("per-host"), help: "Requests in flight to one host at most.")
     var perHost = 8
 
+    @Option(name: .customLong("per-host-rate"), help: "Request starts per second to one host (with jitter); default: no limit.")
+    var perHostRate: Double?
+
     @Option(name: .customLong("expire-jitter"), help: "Seconds: move each written expiry earlier by a random 0…N, so URLs warmed together do not expire together.")
     var expireJitterSeconds: Int64 = 0
 
@@ -19,12 +22,14 @@ struct WarmingOptions: ParsableArguments {
         var configuration = Warmer.Configuration(concurrency: concurrency, maxItemBytes: maxItemBytes, dryRun: dryRun,
                                                  refreshLeadSeconds: refreshBeforeSeconds, force: force, perHostConcurrency: perHost)
         configuration.expireJitterSeconds = expireJitterSeconds
+        configuration.perHostRate = perHostRate
         return configuration
     }
 
     func validate() throws {
         guard refreshBeforeSeconds >= 0 else { throw ValidationError("--refresh-before must not be negative") }
         guard perHost > 0 else { throw ValidationError("--per-host must be at least 1") }
+        guard perHostRate.map({ $0 > 0 }) ?? true else { throw ValidationError("--per-host-rate must be positive") }
         guard expireJitterSeconds >= 0 else { throw ValidationError("--expire-jitter must not be negative") }
     }
 }

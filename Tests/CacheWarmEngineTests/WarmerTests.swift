@@ -136,6 +136,22 @@ struct WarmerTests {
         #expect(order[..<lastOther].filter { $0 == "busy.test" }.count < 100)
     }
 
+    @Test func aHostThatAnswers429IsPausedForItsRetryAfterWhileOthersGoOn() async throws {
+        let throttled = "http://slow.test/0"
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: [
+            (throttled, .success(FetchedResponse(url: throttled, status: 429, reason: "Too Many Requests", headers: [HTTPHeader(name: "Retry-After", value: "1")], body: []))),
+        ] + (1..<4).map { Self.ok("http://slow.test/\($0)") } + (0..<4).map { Self.ok("http://fast.test/\($0)") }))
+        let started = ContinuousClock.now
+        let outcomes = try await run([throttled] + (1..<4).map { "http://slow.test/\($0)" } + (0..<4).map { "http://fast.test/\($0)" },
+                                     origin: origin, store: FakeStore(), configuration: Warmer.Configuration(concurrency: 8, perHostConcurrency: 1))
+        #expect(outcomes[throttled] == .uncacheable("status 429 is not in allowable_codes"))
+        // slow.test's other URLs waited out the pause; fast.test did not wait for them.
+        #expect(ContinuousClock.now - started >= .seconds(1))
+        let order = origin.order.withLock { $0 }
+        #expect(order.prefix(5).filter { $0 == "fast.test" }.count == 4)
+        #expect(outcomes.values.filter { $0.category == .filled }.count == 7)
+    }
+
     @Test func aRefusedWriteFailsOnlyItsOwnURL() async throws {
         let urls = (0..<10).map { "http://c.test/\($0)" }
         let badKey = try CacheKey(request: ReaderRequest(url: urls[3]), settings: ReaderSettings()).key
