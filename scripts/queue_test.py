@@ -87,6 +87,13 @@ def counts(origin):
     return json.load(urllib.request.urlopen(f'{origin}/__counts'))
 
 
+def wait_until(query, timeout=20):
+    """Polls a count query with a deadline until it is non-zero."""
+    deadline = time.time() + timeout
+    while sql(query) in ('', '0') and time.time() < deadline:
+        time.sleep(0.05)
+
+
 def many_workers_drain_exactly_once(origin):
     schema, table = setup('many')
     urls = [f'{origin}/item?n={i}' for i in range(5000)]
@@ -106,9 +113,7 @@ def killed_worker_jobs_are_rescued(origin):
     urls = [f'{origin}/slow?ms=400&n={i}' for i in range(120)]
     enqueue(schema, urls)
     victim = worker(schema, table, '--concurrency', '16', '--worker-id', 'victim')
-    deadline = time.time() + 20
-    while sql(f"SELECT count(*) FROM {schema}.jobs WHERE lease_owner = 'victim'") in ('', '0') and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(f"SELECT count(*) FROM {schema}.jobs WHERE lease_owner = 'victim'")
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     held = int(sql(f"SELECT count(*) FROM {schema}.jobs WHERE lease_owner = 'victim' AND state = 'running'"))
@@ -141,9 +146,7 @@ def sigterm_lets_in_flight_jobs_finish(origin):
     urls = [f'{origin}/slow?ms=1500&n={i}' for i in range(40)]
     enqueue(schema, urls)
     w = worker(schema, table, '--concurrency', '4', '--grace-seconds', '10')
-    deadline = time.time() + 20
-    while sql(f"SELECT count(*) FROM {schema}.jobs WHERE state = 'running'") in ('', '0') and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(f"SELECT count(*) FROM {schema}.jobs WHERE state = 'running'")
     time.sleep(0.3)
     w.send_signal(signal.SIGTERM)
     code = w.wait(timeout=60)

@@ -41,15 +41,18 @@ public final class PostgresSession {
         }
         defer { PQclear(result) }
         guard let result else { throw connectionLost() }
-        switch PQresultStatus(result) {
-        case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
-            return PostgresRows(result)
-        default:
-            if PQstatus(handle) != CONNECTION_OK { throw connectionLost() }
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "query failed"
-            throw PostgresError(kind: .query, sqlState: state, message: message)
-        }
+        try check(result)
+        return PostgresRows(result)
+    }
+
+    /// The one place a libpq result becomes an error: SQLSTATE and the primary message only.
+    private func check(_ result: OpaquePointer) throws(PostgresError) {
+        let status = PQresultStatus(result)
+        guard status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK else { return }
+        if PQstatus(handle) != CONNECTION_OK { throw connectionLost() }
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "statement failed"
+        throw PostgresError(kind: .query, sqlState: state, message: message)
     }
 
     /// A script of several statements without parameters: only for SQL written in this code
@@ -59,13 +62,7 @@ public final class PostgresSession {
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         guard let result else { throw connectionLost() }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            if PQstatus(handle) != CONNECTION_OK { throw connectionLost() }
-            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "statement failed"
-            throw PostgresError(kind: .query, sqlState: state, message: message)
-        }
+        try check(result)
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
