@@ -86,6 +86,8 @@ else:
         p = path(url)
         if (p in fetched) != (second.get(p, 'hit') != 'hit'):
             failures.append(f'{url}: run 2: fetched={p in fetched}')
+    if after.get('304 /etag') != 1 or after['/etag'] != 2:
+        failures.append(f"{origin}/etag: run 2: expected one full response then one 304, got {after.get('/etag')} requests, {after.get('304 /etag')} 304s")
     rc_check('after run 2')
 
 for f in failures:

@@ -87,6 +87,8 @@ def main():
             etag = dict(headers).get('ETag')
             if status == 200 and etag and self.headers.get('If-None-Match') == etag:
                 status, body, head = 304, b'', True
+                with lock:  # 304s are counted apart from full responses
+                    counts['304 ' + self.path] = counts.get('304 ' + self.path, 0) + 1
                 headers = [h for h in headers if h[0] in ('ETag', 'Cache-Control', 'Last-Modified')]
             self.send_response(status)
             for name, value in headers:
