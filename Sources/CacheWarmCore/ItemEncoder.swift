@@ -116,7 +116,11 @@ public enum ItemEncoder {
         let mediaType = pieces.first.map { $0.trimmingPythonWhitespace() } ?? ""
         for parameter in pieces.dropFirst() {
             let (name, value) = String(parameter).splitFirst("=")
-            let strip: (String) -> String = { String($0.trimmingCharacters(in: " '\"")) }
+            let strip: (String) -> String = { text in
+                let quotes: Set<Character> = [" ", "'", "\""]
+                guard let first = text.firstIndex(where: { !quotes.contains($0) }), let last = text.lastIndex(where: { !quotes.contains($0) }) else { return "" }
+                return String(text[first...last])
+            }
             if strip(name).lowercased() == "charset", let value { return strip(value) }
         }
         if mediaType.contains("text") { return "ISO-8859-1" }
@@ -134,13 +138,5 @@ public enum ItemEncoder {
             if !trimmed.isEmpty, let value { cookies[trimmed] = value.trimmingPythonWhitespace() }
         }
         return cookies
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        let chars = Set(set)
-        return Substring(self).drop(while: chars.contains).reversed().drop(while: chars.contains).reversed().map { $0 }
-            .reduce(into: Substring()) { $0.append($1) }
     }
 }
