@@ -106,6 +106,8 @@ def many_workers_drain_exactly_once(origin):
     check('every job completed, none left running', states(schema) == {'completed': '5000'}, states(schema))
     check('every URL fetched exactly once (origin counts)', fetched.count(1) == 5000, f'{sum(1 for f in fetched if f != 1)} URLs fetched not once')
     check('each worker took a share', all('filled' in w.stdout() for w in workers))
+    stats = json.loads(cachewarm('stats', '--schema', schema, '--database-url', DB, '--by', 'host', '--json').stdout)
+    check('stats count the 5,000 fills for the host', stats.get('127.0.0.1', {}).get('filled') == 5000, stats)
 
 
 def killed_worker_jobs_are_rescued(origin):
@@ -178,6 +180,8 @@ def duplicates_collapse_and_bad_sql_urls_fail(origin):
           sql(f"SELECT count(*) FROM {schema}.jobs WHERE outcome = 'duplicate'") == '3', sql(f'SELECT id, url, state, outcome FROM {schema}.jobs'))
     bad = sql(f"SELECT state || ' ' || (errors->0->>'error') FROM {schema}.jobs WHERE url = 'not a url'")
     check('a malformed URL from SQL fails with a clear error and the worker goes on', code == 0 and bad.startswith('failed malformed URL: no scheme'), (code, bad))
+    stats = json.loads(cachewarm('stats', '--schema', schema, '--database-url', DB, '--json').stdout)
+    check('stats: 2 filled, 1 failed (the malformed URL)', stats.get('all', {}).get('filled') == 2 and stats['all'].get('failed') == 1, stats)
 
 
 def keep_warm_jobs_come_back_before_expiry(origin):

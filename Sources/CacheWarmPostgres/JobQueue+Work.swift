@@ -22,6 +22,10 @@ extension JobQueue {
                                 errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'error', $2::text))
                             WHERE id = $1
                             """, [id, invalid.reason])
+                        try session.query("""
+                            INSERT INTO \(s).outcomes (job_id, queue, run_id, host, outcome) SELECT id, queue, run_id, '', 'failed'
+                            FROM \(s).jobs WHERE id = $1
+                            """, [id])
                     case .success(let key):
                         try session.query("SAVEPOINT keying")
                         do {
@@ -138,6 +142,7 @@ extension JobQueue {
         ]
         try await connection.run { session in
             try session.query("""
+                WITH updated AS (
                 UPDATE \(s).jobs j SET
                     state = u.state,
                     outcome = CASE WHEN u.outcome = 'released' THEN j.outcome ELSE u.outcome END,
@@ -152,6 +157,11 @@ extension JobQueue {
                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::float8[], $9::int[], $11::boolean[])
                      AS u(id, state, outcome, status, item_bytes, duration_ms, error, delay, refund, reset)
                 WHERE j.id = u.id AND j.lease_owner = $10 AND j.state = 'running'
+                RETURNING j.id, j.queue, j.run_id, j.url, u.outcome, u.status, u.item_bytes, u.duration_ms)
+                INSERT INTO \(s).outcomes (job_id, queue, run_id, host, outcome, status_code, item_bytes, duration_ms)
+                SELECT id, queue, run_id, coalesce(lower(substring(url FROM '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(\\[[^]]*\\]|[^:/?#]*)')), ''),
+                       outcome, status, item_bytes, duration_ms
+                FROM updated WHERE outcome <> 'released'
                 """, parameters)
         }
     }
@@ -192,7 +202,8 @@ extension JobQueue {
     public func prune(olderThanSeconds: Double) async throws -> Int {
         let s = self.s
         return try await connection.run { session in
-            try session.query("""
+            try session.query("DELETE FROM \(s).outcomes WHERE at < now() - make_interval(secs => $1::float8)", [String(olderThanSeconds)])
+            return try session.query("""
                 DELETE FROM \(s).jobs WHERE state IN ('completed', 'failed', 'cancelled')
                 AND finished_at < now() - make_interval(secs => $1::float8)
                 """, [String(olderThanSeconds)]).affected
@@ -228,6 +239,36 @@ extension JobQueue {
         return try await connection.run { session in
             try session.query("LISTEN \"\(channel)\"")
             return !(try session.waitForNotifications(timeoutMilliseconds: timeoutMilliseconds)).isEmpty
+        }
+    }
+}
+
+extension JobQueue {
+    public enum StatsGrouping: String, Sendable, CaseIterable {
+        case outcome, host, run, queue, hour, day
+    }
+
+    /// Outcome counts since `sinceSeconds` ago, per group: [(group, outcome, count, item bytes)].
+    public func stats(sinceSeconds: Double, by grouping: StatsGrouping, queue: String?) async throws -> [(group: String, outcome: String, count: Int, itemBytes: Int)] {
+        let s = self.s
+        let group: String =
+            switch grouping {
+            case .outcome: "'all'"
+            case .host: "host"
+            case .run: "coalesce(run_id, '-')"
+            case .queue: "queue"
+            case .hour: "to_char(date_trunc('hour', at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:00\"Z\"')"
+            case .day: "to_char(date_trunc('day', at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+            }
+        let rows = try await connection.run { session in
+            try session.query("""
+                SELECT \(group) AS g, outcome, count(*) AS n, coalesce(sum(item_bytes), 0) AS bytes FROM \(s).outcomes
+                WHERE at >= now() - make_interval(secs => $1::float8) AND ($2::text IS NULL OR queue = $2)
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """, [String(sinceSeconds), queue])
+        }
+        return (0..<rows.count).map {
+            (rows.value($0, "g") ?? "", rows.value($0, "outcome") ?? "", Int(rows.value($0, "n") ?? "0") ?? 0, Int(rows.value($0, "bytes") ?? "0") ?? 0)
         }
     }
 }

@@ -102,6 +102,22 @@ public struct QueueSchema: Sendable {
             END
             $fn$;
             """,
+            """
+            -- One row per attempt's outcome: the statistics over time (jobs keep only their last).
+            CREATE TABLE \(s).outcomes (
+                id bigserial PRIMARY KEY,
+                job_id bigint NOT NULL,
+                queue text NOT NULL,
+                run_id text,
+                host text NOT NULL,
+                outcome text NOT NULL,
+                status_code integer,
+                item_bytes integer,
+                duration_ms integer,
+                at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX outcomes_at ON \(s).outcomes (at);
+            """,
         ]
     }
 }

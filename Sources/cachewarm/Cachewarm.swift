@@ -6,7 +6,7 @@ struct Cachewarm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cachewarm",
         abstract: "Keeps requests-cache's DynamoDB cache warm.",
-        subcommands: [KeyCommand.self, TableCommand.self, WarmCommand.self, MigrateCommand.self, EnqueueCommand.self, WorkCommand.self])
+        subcommands: [KeyCommand.self, TableCommand.self, WarmCommand.self, MigrateCommand.self, EnqueueCommand.self, WorkCommand.self, StatsCommand.self])
 
     /// Parses and runs a command; every error ends with a message and one of `ExitStatus`.
     static func main() async {
