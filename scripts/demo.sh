@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo: builds cachewarm, starts a throwaway PostgreSQL, moto and a local origin serving
 # jobs/demo-origin/, creates the table and the queue schema, enqueues the URLs of
-# jobs/demo.urls, drains the queue with a worker, prints the summary, and proves the hits by
-# asking the real requests-cache (../shared/compat/rc_check.py).
+# jobs/demo.urls, drains the queue with a worker, runs the job again (all hits), shows the
+# stats, and proves the hits by asking the real requests-cache (../shared/compat/rc_check.py).
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
 cd "$CW_ROOT"
@@ -33,6 +33,11 @@ cw_log "cachewarm work --drain (loopback allowed for the local origin)"
 
 cw_log "the queue afterwards:"
 psql "$CACHEWARM_DATABASE_URL" -qX -c "SELECT id, state, outcome, status_code AS status, item_bytes, url FROM cachewarm.jobs ORDER BY id"
+cw_log "a second run of the same job: everything is still fresh, so nothing is fetched"
+"$BIN" enqueue --file "$CW_RUNDIR/demo.urls" --cache-control --run-id demo-again
+"$BIN" work --drain --allow-loopback
+cw_log "cachewarm stats --by run"
+"$BIN" stats --by run
 cw_log "requests-cache reads them (network disabled):"
 mapfile -t urls <"$CW_RUNDIR/demo.urls"
 "$CW_VENV/bin/python" "$CW_SHARED/compat/rc_check.py" --endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB" \
