@@ -1,17 +1,32 @@
 import CacheWarmCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Resolves host names with the system resolver (`getaddrinfo`) on NIO's thread pool: the call
-/// blocks, so it never runs on the cooperative pool.
-public struct HostResolver: Sendable {
-    public init() {}
+/// blocks, so it never runs on the cooperative pool. Answers are kept for a few seconds, so a
+/// run over many URLs of one host does not ask the resolver once per URL.
+public final class HostResolver: Sendable {
+    private let cache = Mutex<[String: (addresses: [IPAddress], until: ContinuousClock.Instant)]>([:])
+    private let timeToLive: Duration
+
+    public init(timeToLive: Duration = .seconds(10)) {
+        self.timeToLive = timeToLive
+    }
 
     public func addresses(of host: String) async throws(FetchError) -> [IPAddress] {
         if let literal = IPAddress(host) { return [literal] }
+        let now = ContinuousClock.now
+        if let cached = cache.withLock({ $0[host] }), cached.until > now { return cached.addresses }
+        let resolved = try await resolve(host)
+        cache.withLock { $0[host] = (resolved, now + timeToLive) }
+        return resolved
+    }
+
+    private func resolve(_ host: String) async throws(FetchError) -> [IPAddress] {
         let result: [IPAddress]?
         do {
             result = try await NIOThreadPool.singleton.runIfActive { Self.getaddrinfo(host) }
