@@ -23,13 +23,5 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return "\(message)\(state)"
     }
 
-    /// Class 08 (connection exception), 57P01-03 (shutdown), 40001/40P01 (serialization,
-    /// deadlock) are worth another try on a fresh connection or transaction.
-    public var isTransient: Bool {
-        if kind == .connection { return true }
-        guard let state = sqlState else { return false }
-        return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "40001", "40P01"].contains(state)
-    }
-
     public static let uniqueViolation = "23505"
 }

@@ -33,7 +33,6 @@ struct PostgresConnectionTests {
             } catch let error as PostgresError {
                 #expect(error.sqlState == "22P02")
                 #expect(error.kind == .query)
-                #expect(!error.isTransient)
             }
         }
     }
@@ -72,7 +71,6 @@ struct PostgresConnectionTests {
                 Issue.record("expected an error")
             } catch let error as PostgresError {
                 #expect(error.kind == .connection)
-                #expect(error.isTransient)
                 #expect(!error.description.contains("hunter2"))
             }
         }
