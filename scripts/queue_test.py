@@ -203,6 +203,17 @@ def keep_warm_jobs_come_back_before_expiry(origin):
           down[0] == 'available' and down[2] == '0' and 1700 <= int(down[3]) <= 3601, down)
 
 
+def dry_run_work_writes_nothing(origin):
+    schema, table = setup('dry')
+    enqueue(schema, [f'{origin}/item?dry={i}' for i in range(3)])
+    code = worker(schema, table, '--drain', '--dry-run').wait(timeout=60)
+    items = subprocess.run([os.path.join(os.environ['CW_VENV'], 'bin', 'python'), '-c',
+                            "import boto3, os; print(boto3.client('dynamodb', endpoint_url=os.environ['AWS_ENDPOINT_URL_DYNAMODB'], "
+                            f"region_name=os.environ['AWS_REGION']).scan(TableName='{table}')['Count'])"], capture_output=True, text=True).stdout.strip()
+    check('work --dry-run: jobs end as would-fill and nothing is written', code == 0 and items == '0' and
+          sql(f"SELECT count(*) FROM {schema}.jobs WHERE state = 'completed' AND outcome = 'would-fill'") == '3', (code, items))
+
+
 def unmigrated_database_is_refused():
     out = cachewarm('work', '--schema', 'never_migrated', '--database-url', DB, '--drain')
     check('an unmigrated schema is refused with exit 4 and the fix', out.returncode == 4 and 'cachewarm migrate' in out.stderr, out.stderr)
@@ -228,6 +239,7 @@ def main():
         many_workers_drain_exactly_once(origin)
         postgres_restart_mid_run(origin)
         keep_warm_jobs_come_back_before_expiry(origin)
+        dry_run_work_writes_nothing(origin)
     finally:
         origin_process.kill()
     failed = sum(1 for _, ok in results if not ok)

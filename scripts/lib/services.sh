@@ -7,7 +7,7 @@ CW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CW_SHARED=${CACHEWARM_SHARED_DIR:-$(cd "$CW_ROOT/.." && pwd)/shared}
 CW_VENV=${CACHEWARM_VENV:-$CW_ROOT/.venv}
 CW_PGBIN=/usr/lib/postgresql/15/bin
-export CACHEWARM_SHARED_DIR=$CW_SHARED
+export CACHEWARM_SHARED_DIR=$CW_SHARED CW_SHARED CW_VENV
 
 cw_log() { printf '==> %s\n' "$*" >&2; }
 
