@@ -41,13 +41,11 @@ struct EnqueueCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var all = urls
-        if let file { all += try URLList.read(file) }
-        guard !all.isEmpty else { throw CLIError.badInput("no URLs: give them as arguments or with --file") }
         let settings = try reader.settings()
         let when = runAt.flatMap { Timestamp(isoformat: $0) }
-        let jobs = try all.enumerated().map { line, url in
-            let request = try self.request.request(url: url)
+        let (requestOptions, queue, priority, maxAttempts, runID, keepWarm) = (request, self.queue, self.priority, self.maxAttempts, self.runID, self.keepWarm)
+        let jobs = try await parallelMap(try URLList.all(urls, file: file)) { line, url in
+            let request = try requestOptions.request(url: url)
             do {
                 let key = try CacheKey(request: request, settings: settings)
                 return NewJob(request: request, settings: settings, cacheKey: key.key, queue: queue, priority: priority, runAt: when, maxAttempts: maxAttempts, runID: runID, keepWarm: keepWarm)

@@ -39,7 +39,7 @@ struct WarmCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
-        let jobs = try makeJobs()
+        let jobs = try await makeJobs()
         let http = fetch.makeHTTPClient(concurrency: concurrency)
         let fetcher = OriginFetcher(http: http, configuration: fetch.configuration())
         let start = ContinuousClock.now
@@ -72,12 +72,10 @@ struct WarmCommand: AsyncParsableCommand {
     }
 
     /// Every URL is checked before anything is fetched: one bad URL stops the run (exit 2).
-    func makeJobs() throws -> [WarmJob] {
-        var all = urls
-        if let file { all += try URLList.read(file) }
-        guard !all.isEmpty else { throw CLIError.badInput("no URLs: give them as arguments or with --file") }
+    func makeJobs() async throws -> [WarmJob] {
         let settings = try reader.settings()
-        return try all.enumerated().map { line, url in
+        let request = self.request
+        return try await parallelMap(try URLList.all(urls, file: file)) { line, url in
             do {
                 return try WarmJob(request: try request.request(url: url), settings: settings)
             } catch let error as InvalidURL {
@@ -89,6 +87,13 @@ struct WarmCommand: AsyncParsableCommand {
 
 /// Reads URL lists: one URL per line; blank lines and `#` comments are skipped.
 enum URLList {
+    /// The command's URL arguments, then the file's; none at all is bad input.
+    static func all(_ arguments: [String], file: String?) throws -> [String] {
+        let all = arguments + (try file.map(read) ?? [])
+        guard !all.isEmpty else { throw CLIError.badInput("no URLs: give them as arguments or with --file") }
+        return all
+    }
+
     static func read(_ path: String) throws -> [String] {
         let data: Data
         if path == "-" {
