@@ -58,7 +58,7 @@ public enum ItemEncoder {
         var requestMap: [String: AttributeValue] = [
             "method": .s(key.method),
             "url": .s(url),
-            "headers": .m(redactHeaders(prepared, ignored).mapValues(AttributeValue.s)),
+            "headers": .m(redactHeaders(caseInsensitiveJoin(prepared), ignored).mapValues(AttributeValue.s)),
         ]
         let body = ignored.isEmpty ? (request.body ?? []) : key.normalizedBody
         if !body.isEmpty { requestMap["body"] = .b(body) }
@@ -85,16 +85,17 @@ public enum ItemEncoder {
         return redactHeaders(joined, ignored)
     }
 
+    /// `filter_sort_dict` over headers already joined case-insensitively.
     static func redactHeaders(_ headers: [HTTPHeader], _ ignored: [String]) -> [String: String] {
         let ignoredSet = Set(ignored)
         var result: [String: String] = [:]
-        for header in caseInsensitiveJoin(headers) {
+        for header in headers {
             result[header.name] = ignoredSet.contains(header.name) ? "REDACTED" : header.value
         }
         return result
     }
 
-    private static func caseInsensitiveJoin(_ headers: [HTTPHeader]) -> [HTTPHeader] {
+    static func caseInsensitiveJoin(_ headers: [HTTPHeader]) -> [HTTPHeader] {
         var joined: [HTTPHeader] = []
         var index: [String: Int] = [:]
         for header in headers {

@@ -127,10 +127,3 @@ extension DynamoDBClient {
         return out
     }
 }
-
-extension DynamoDBClient {
-    /// The request split of `batchWrite`, by key, for tests of the limits moto does not enforce.
-    public static func chunksForTesting(_ items: [(key: String, json: [UInt8])]) -> [[String]] {
-        chunks(items.map { ($0.key, $0.json) }).map { $0.map(\.key) }
-    }
-}

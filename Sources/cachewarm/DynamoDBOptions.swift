@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import CacheWarmDynamoDB
+import CacheWarmEngine
 import Foundation
 import Logging
 
@@ -36,6 +37,16 @@ struct DynamoDBOptions: ParsableArguments {
         } catch {
             try? await http.shutdown()
             throw error
+        }
+    }
+
+    /// The store a run writes to: nothing for a dry run (no DynamoDB needed at all), otherwise
+    /// the checked table.
+    func withItemStore<T>(dryRun: Bool, logger: Logger, _ body: (any CacheItemStore) async throws -> T) async throws -> T {
+        if dryRun { return try await body(DiscardingItemStore()) }
+        return try await withClient(connections: 4, logger: logger) { client in
+            try await checkTable(client)
+            return try await body(DynamoDBItemStore(client: client, table: table))
         }
     }
 

@@ -58,16 +58,11 @@ struct WarmCommand: AsyncParsableCommand {
     }
 
     private func warm(_ jobs: [WarmJob], fetcher: OriginFetcher, logger: Logger) async throws -> [WarmResult] {
-        let run: (any CacheItemStore) async -> [WarmResult] = { store in
+        try await dynamoDB.withItemStore(dryRun: dryRun, logger: logger) { store in
             let configuration = warming.warmerConfiguration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun)
             let warmer = Warmer(configuration: configuration, fetcher: fetcher, store: store, now: { .now })
             let printer = ResultPrinter(toStandardError: json, total: jobs.count)
             return await warmer.run(jobs) { result in printer.print(result) }
-        }
-        if dryRun { return await run(DiscardingItemStore()) }
-        return try await dynamoDB.withClient(connections: 4, logger: logger) { client in
-            try await dynamoDB.checkTable(client)
-            return await run(DynamoDBItemStore(client: client, table: dynamoDB.table))
         }
     }
 

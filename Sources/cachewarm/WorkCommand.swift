@@ -101,7 +101,7 @@ struct WorkCommand: AsyncParsableCommand {
         configuration.refreshLeadSeconds = warming.refreshBeforeSeconds
         configuration.keepWarmMaxIntervalSeconds = keepWarmMaxInterval
         let worker = QueueWorker(configuration: configuration, queue: queues[0], listener: queues[1], upkeep: queues[2], logger: logger)
-        let run: @Sendable (any CacheItemStore) async -> Void = { store in
+        try await dynamoDB.withItemStore(dryRun: dryRun, logger: logger) { store in
             let warmer = Warmer(configuration: warming.warmerConfiguration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun),
                                 fetcher: fetcher, store: store, now: { .now })
             let service = WorkerService(worker: worker, warmer: warmer, grace: .milliseconds(Int64(graceSeconds * 1000))) { printer.print($0) }
@@ -110,11 +110,6 @@ struct WorkCommand: AsyncParsableCommand {
                 services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             do { try await group.run() } catch { logger.error("worker stopped", metadata: ["error": "\(error)"]) }
-        }
-        if dryRun { return await run(DiscardingItemStore()) }
-        try await dynamoDB.withClient(connections: 4, logger: logger) { client in
-            try await dynamoDB.checkTable(client)
-            await run(DynamoDBItemStore(client: client, table: dynamoDB.table))
         }
     }
 }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import CacheWarmCore
-import CacheWarmDynamoDB
+@testable import CacheWarmDynamoDB
 import Foundation
 import Logging
 import Testing
@@ -70,12 +70,12 @@ struct DynamoDBClientTests {
 
     @Test func chunksRespectCountBytesAndDuplicateKeys() {
         let small = (0..<60).map { (key: "k\($0 % 50)", json: [UInt8](repeating: 0, count: 10)) }
-        let chunks = DynamoDBClient.chunksForTesting(small)
+        let chunks = DynamoDBClient.chunks(small).map { $0.map(\.key) }
         #expect(chunks.allSatisfy { $0.count <= 25 && Set($0).count == $0.count })
         #expect(chunks.map(\.count).reduce(0, +) == 60)
         // 23 items of 700,000 bytes fit in 16 MB, 24 do not.
         let big = (0..<100).map { (key: "b\($0)", json: [UInt8](repeating: 0, count: 700_000)) }
-        let bigChunks = DynamoDBClient.chunksForTesting(big)
+        let bigChunks = DynamoDBClient.chunks(big).map { $0.map(\.key) }
         #expect(bigChunks.map(\.count) == [23, 23, 23, 23, 8])
     }
 
