@@ -29,7 +29,7 @@ expect "wrong key schema" 3 "key schema id HASH N" -- "$BIN" table create --tabl
 expect "warm into a wrong table" 3 "requests-cache needs" -- "$BIN" warm --table "${TABLE}_wrong" --allow-loopback http://127.0.0.1:9/
 expect "missing table" 3 "does not exist" -- "$BIN" warm --table "${TABLE}_missing" --allow-loopback http://127.0.0.1:9/
 expect "unreachable DynamoDB" 3 "cannot reach" -- "$BIN" warm --table "$TABLE" --endpoint-url http://127.0.0.1:9 --allow-loopback http://127.0.0.1:9/
-expect "malformed URL" 2 "URL 2: no scheme" -- "$BIN" warm --table "$TABLE" --allow-loopback http://127.0.0.1:9/a example.com/b
+expect "malformed URL" 2 "URL 2: url: no scheme" -- "$BIN" warm --table "$TABLE" --allow-loopback http://127.0.0.1:9/a example.com/b
 expect "unsupported scheme" 2 "unsupported scheme" -- "$BIN" key file:///etc/passwd
 expect "unknown flag" 2 "Unknown option" -- "$BIN" warm --no-such-flag http://x/
 expect "bad expire-after" 2 "expire-after" -- "$BIN" warm --expire-after soon http://x/

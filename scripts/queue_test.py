@@ -179,7 +179,7 @@ def duplicates_collapse_and_bad_sql_urls_fail(origin):
           sql(f"SELECT count(*) FROM {schema}.jobs WHERE state = 'completed'") == '2' and
           sql(f"SELECT count(*) FROM {schema}.jobs WHERE outcome = 'duplicate'") == '3', sql(f'SELECT id, url, state, outcome FROM {schema}.jobs'))
     bad = sql(f"SELECT state || ' ' || (errors->0->>'error') FROM {schema}.jobs WHERE url = 'not a url'")
-    check('a malformed URL from SQL fails with a clear error and the worker goes on', code == 0 and bad.startswith('failed malformed URL: no scheme'), (code, bad))
+    check('a malformed URL from SQL fails with a clear error and the worker goes on', code == 0 and bad.startswith('failed invalid job: url: no scheme'), (code, bad))
     stats = json.loads(cachewarm('stats', '--schema', schema, '--database-url', DB, '--json').stdout)
     check('stats: 2 filled, 1 failed (the malformed URL)', stats.get('all', {}).get('filled') == 2 and stats['all'].get('failed') == 1, stats)
 

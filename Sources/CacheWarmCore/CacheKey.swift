@@ -13,7 +13,8 @@ public struct CacheKey: Sendable, Equatable {
     public let key: String
 
     /// `create_key(request, ignored_parameters, match_headers, serializer, verify=...)`.
-    public init(request: ReaderRequest, settings: ReaderSettings) throws(InvalidURL) {
+    public init(request: ReaderRequest, settings: ReaderSettings) throws(InvalidRequest) {
+        try request.validate()
         method = request.method.uppercased()
         preparedURL = try URLNormalizer.prepare(request.url)
         normalizedURL = URLNormalizer.normalize(

@@ -8,6 +8,10 @@ public enum ExpireAfter: Sendable, Equatable, CustomStringConvertible {
     case doNotCache
     case seconds(Int64)
 
+    /// The longest expiry a Python reader can add to now without overflowing `datetime`
+    /// (about 7,900 years): anything longer would make requests-cache itself raise.
+    public static let maxSeconds: Int64 = 250_000_000_000
+
     /// Parses `never`/`-1`, `0`/`immediately`, `do-not-cache`, or a duration: `3600`, `90s`,
     /// `15m`, `2h`, `7d`.
     public init?(parsing text: String) {
@@ -19,8 +23,10 @@ public enum ExpireAfter: Sendable, Equatable, CustomStringConvertible {
         default:
             let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
             let (number, unit) = lowered.last.flatMap { units[$0] }.map { (lowered.dropLast(), $0) } ?? (Substring(lowered), 1)
-            guard let value = Int64(number), value > 0 else { return nil }
-            self = .seconds(value * unit)
+            guard number.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int64(number), value > 0 else { return nil }
+            let (seconds, overflow) = value.multipliedReportingOverflow(by: unit)
+            guard !overflow, seconds <= Self.maxSeconds else { return nil }
+            self = .seconds(seconds)
         }
     }
 
@@ -94,8 +100,6 @@ public enum ExpirationPolicy {
         case skip(UncacheableReason)
     }
 
-    static let methodOverrideHeaders = ["X-HTTP-Method", "X-HTTP-Method-Override", "X-Method-Override"]
-
     public static func decide(
         method: String, preparedURL: String, requestHeaders: [HTTPHeader], status: Int,
         responseHeaders: [HTTPHeader], settings: ExpirationSettings, now: Timestamp
@@ -113,8 +117,10 @@ public enum ExpirationPolicy {
                 expiry = response.maxAge.map(Expiry.seconds) ?? response.expires.map(Expiry.httpDate) ?? expiry
             }
         }
-        let methods = methodOverrideHeaders.compactMap { requestHeaders.first(named: $0) } + [method]
-        if !methods.contains(where: settings.allowableMethods.contains) { return .skip(.method(method)) }
+        // requests-cache also lets X-HTTP-Method-Override and the like make a method allowed
+        // (spec §4.1). A job must not use that to have the worker send, say, a POST that the
+        // settings do not allow: the request's own method decides.
+        if !settings.allowableMethods.contains(method) { return .skip(.method(method)) }
         if !settings.allowableCodes.contains(status) { return .skip(.status(status)) }
         if requestDirectives.noStore || (settings.cacheControl && response.noStore) { return .skip(.noStore) }
         switch expiry {
@@ -122,14 +128,14 @@ public enum ExpirationPolicy {
         case .never: return .write(expires: nil)
         case .seconds(let s) where s == 0:
             return response.hasValidator ? .write(expires: now) : .skip(.expiredWithoutValidator)
-        case .seconds(let s): return .write(expires: now.adding(seconds: s))
+        case .seconds(let s): return .write(expires: now.adding(seconds: s).clampedToPython)
         case .httpDate(let text):
             // An Expires of digits means "already expired" (requests-cache `get_expiration_datetime`);
             // an unparsable date is treated as expired too (RFC 9111 §5.3).
             if text.trimmingPythonWhitespace().drop(while: { $0 == "-" }).allSatisfy(\.isASCIIDigit) {
                 return response.hasValidator ? .write(expires: now) : .skip(.expiredWithoutValidator)
             }
-            return .write(expires: Timestamp(httpDate: text) ?? now)
+            return .write(expires: (Timestamp(httpDate: text) ?? now).clampedToPython)
         }
     }
 

@@ -6,18 +6,28 @@ import Foundation
 /// non-ASCII label with NFKC and lower-casing (the bulk of UTS #46 for real host names) and then
 /// Punycode it; ASCII labels are only lower-cased, as both Python libraries leave them.
 enum HostName {
-    static func normalize(_ host: String) -> String {
-        host.split(separator: ".", omittingEmptySubsequences: false)
-            .map { label(String($0)) }
-            .joined(separator: ".")
+    /// nil when a label cannot be encoded (idna raises, and so does requests).
+    static func normalize(_ host: String) -> String? {
+        var labels: [String] = []
+        for part in host.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let encoded = label(String(part)) else { return nil }
+            labels.append(encoded)
+        }
+        return labels.joined(separator: ".")
     }
 
-    static func label(_ label: String) -> String {
+    /// A DNS label is at most 63 bytes (RFC 1035 §2.3.4), so idna refuses longer ones; refusing
+    /// them before Punycode also keeps its quadratic loop small.
+    static let maxLabelBytes = 63
+
+    static func label(_ label: String) -> String? {
         if label.utf8.allSatisfy({ $0 < 0x80 }) { return label.lowercased() }
         let mapped = label.precomposedStringWithCompatibilityMapping.lowercased()
             .precomposedStringWithCanonicalMapping
         if mapped.utf8.allSatisfy({ $0 < 0x80 }) { return mapped }
-        return "xn--" + punycode(mapped)
+        guard mapped.unicodeScalars.count <= maxLabelBytes else { return nil }
+        let encoded = "xn--" + punycode(mapped)
+        return encoded.utf8.count <= maxLabelBytes ? encoded : nil
     }
 
     // RFC 3492 §5 parameters.
@@ -33,7 +43,7 @@ enum HostName {
         if basicCount > 0 { output.append("-") }
         var n = initialN, delta = 0, bias = initialBias
         while handled < scalars.count {
-            let m = scalars.filter { $0 >= n }.min()!
+            guard let m = scalars.filter({ $0 >= n }).min() else { break }
             delta += (m - n) * (handled + 1)
             n = m
             for c in scalars {

@@ -20,6 +20,10 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     public struct ParseError: Error {}
 
+    /// Nesting deeper than this is refused: parsing, sorting and printing recurse, and
+    /// Python's own `json` gives up near 1,000 levels.
+    public static let maxDepth = 512
+
     public static func parse(_ text: String) throws -> JSONValue {
         try parse(bytes: Array(text.utf8))
     }
@@ -99,6 +103,14 @@ public indirect enum JSONValue: Equatable, Sendable {
     private struct Parser {
         let bytes: [UInt8]
         var index = 0
+        var depth = 0
+
+        mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
+            guard depth < JSONValue.maxDepth else { throw ParseError() }
+            depth += 1
+            defer { depth -= 1 }
+            return try body(&self)
+        }
 
         mutating func skipWhitespace() {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -107,8 +119,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         mutating func value() throws -> JSONValue {
             guard index < bytes.count else { throw ParseError() }
             switch bytes[index] {
-            case UInt8(ascii: "{"): return try object()
-            case UInt8(ascii: "["): return try array()
+            case UInt8(ascii: "{"): return try nested { try $0.object() }
+            case UInt8(ascii: "["): return try nested { try $0.array() }
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
@@ -129,6 +141,8 @@ public indirect enum JSONValue: Equatable, Sendable {
         mutating func object() throws -> JSONValue {
             index += 1
             var members: [(String, JSONValue)] = []
+            // Positions by key, so that many (or repeated) keys stay linear.
+            var positions: [String: Int] = [:]
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
@@ -141,7 +155,12 @@ public indirect enum JSONValue: Equatable, Sendable {
                 skipWhitespace()
                 let item = try value()
                 // A repeated key keeps its first position and its last value, as in a Python dict.
-                if let existing = members.firstIndex(where: { $0.0 == key }) { members[existing].1 = item } else { members.append((key, item)) }
+                if let existing = positions[key] {
+                    members[existing].1 = item
+                } else {
+                    positions[key] = members.count
+                    members.append((key, item))
+                }
                 skipWhitespace()
                 guard index < bytes.count else { throw ParseError() }
                 index += 1

@@ -45,6 +45,6 @@ public enum JobDisposition: Sendable, Equatable {
         guard let value = headers.first(named: "Retry-After")?.trimmingPythonWhitespace() else { return nil }
         if let seconds = Int(value) { return Double(max(seconds, 0)) }
         guard let date = Timestamp(httpDate: value) else { return nil }
-        return max(0, Double(date.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1_000_000)
+        return max(0, Double(now.microseconds(until: date)) / 1_000_000)
     }
 }

@@ -8,7 +8,7 @@ public enum KeepWarm {
     public static func nextRun(expires: Timestamp?, now: Timestamp, refreshLeadSeconds: Int64, maxIntervalSeconds: Int64, random: Double) -> Double {
         let jitter = Double(refreshLeadSeconds) / 2 * random
         guard let expires else { return Double(maxIntervalSeconds) - jitter }
-        let due = Double(expires.microsecondsSinceEpoch - now.microsecondsSinceEpoch) / 1_000_000 - Double(refreshLeadSeconds) - jitter
+        let due = Double(now.microseconds(until: expires)) / 1_000_000 - Double(refreshLeadSeconds) - jitter
         return min(max(due, 1), Double(maxIntervalSeconds))
     }
 }

@@ -26,6 +26,21 @@ public struct ReaderRequest: Sendable, Equatable {
         self.verify = verify
     }
 
+    /// A job's request comes from outside: the method must be a token (CR/LF would reach the
+    /// request line), header names tokens and values free of CR, LF and NUL (RFC 9110 §5.5),
+    /// and counts and sizes bounded.
+    public func validate() throws(InvalidRequest) {
+        guard HTTPToken.isValid(method), method.utf8.count <= 32 else { throw .invalidMethod(String(method.prefix(40))) }
+        guard headers.count <= InvalidRequest.maxHeaders else { throw .invalidHeader("more than \(InvalidRequest.maxHeaders) headers") }
+        for header in headers {
+            guard HTTPToken.isValid(header.name) else { throw .invalidHeader("'\(header.name.prefix(64))' is not a header name token") }
+            guard header.value.utf8.count <= InvalidRequest.maxHeaderBytes, !header.value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
+                throw .invalidHeader("the value of \(header.name) has CR, LF or NUL, or is over \(InvalidRequest.maxHeaderBytes) bytes")
+            }
+        }
+        if let body, body.count > InvalidRequest.maxBodyBytes { throw .bodyTooLarge(body.count) }
+    }
+
     /// The headers requests sends: session defaults overridden case-insensitively by the
     /// request's own, then `Content-Length` as `prepare_content_length` sets it, then the
     /// Basic `Authorization` that `prepare_auth` derives from credentials in the URL.

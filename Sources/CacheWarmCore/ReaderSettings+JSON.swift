@@ -22,16 +22,25 @@ extension ReaderSettings {
                 keyHash = hash
             case ("expire_after", _): expiration.expireAfter = try Self.expireAfter(value, name)
             case ("urls_expire_after", .object(let patterns)):
+                guard patterns.count <= Self.maxListCount else { throw JSONError(description: "urls_expire_after has more than \(Self.maxListCount) patterns") }
                 expiration.urlsExpireAfter = []
                 for (pattern, expiry) in patterns {
+                    guard pattern.utf8.count <= Self.maxPatternBytes else {
+                        throw JSONError(description: "urls_expire_after has a pattern longer than \(Self.maxPatternBytes) bytes")
+                    }
                     expiration.urlsExpireAfter.append((pattern, try Self.expireAfter(expiry, "urls_expire_after.\(pattern)")))
                 }
             case ("cache_control", .bool(let flag)): expiration.cacheControl = flag
             case ("allowable_codes", .array(let items)):
                 let codes = items.compactMap { if case .int(let digits) = $0 { Int(digits) } else { nil } }
-                guard codes.count == items.count else { throw JSONError(description: "allowable_codes must be integers") }
+                guard codes.count == items.count, codes.allSatisfy((100...599).contains) else {
+                    throw JSONError(description: "allowable_codes must be HTTP status codes (100-599)")
+                }
                 expiration.allowableCodes = Set(codes)
-            case ("allowable_methods", .array(let items)): expiration.allowableMethods = Set(try Self.strings(items, name).map { $0.uppercased() })
+            case ("allowable_methods", .array(let items)):
+                let methods = try Self.strings(items, name).map { $0.uppercased() }
+                guard methods.allSatisfy(HTTPToken.isValid) else { throw JSONError(description: "allowable_methods must be HTTP method tokens") }
+                expiration.allowableMethods = Set(methods)
             default: throw JSONError(description: "unknown or mistyped setting '\(name)'")
             }
         }
@@ -70,14 +79,22 @@ extension ReaderSettings {
             default: nil
             }
         guard let text, let parsed = ExpireAfter(parsing: text) else {
-            throw JSONError(description: "\(name) must be seconds, -1 (never), 0 (immediately) or \"do-not-cache\"")
+            throw JSONError(description: "\(name) must be seconds (at most \(ExpireAfter.maxSeconds)), -1 (never), 0 (immediately) or \"do-not-cache\"")
         }
         return parsed
     }
 
+    /// Bounds on what a job's settings may hold: globs are matched against every URL, lists
+    /// are searched per parameter.
+    static let maxListCount = 256
+    static let maxPatternBytes = 1024
+
     private static func strings(_ items: [JSONValue], _ name: String) throws(JSONError) -> [String] {
         let strings = items.compactMap(\.string)
         guard strings.count == items.count else { throw JSONError(description: "\(name) must be a list of strings") }
+        guard strings.count <= maxListCount, strings.allSatisfy({ $0.utf8.count <= maxPatternBytes }) else {
+            throw JSONError(description: "\(name) must have at most \(maxListCount) strings of at most \(maxPatternBytes) bytes")
+        }
         return strings
     }
 }

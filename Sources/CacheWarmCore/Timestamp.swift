@@ -12,7 +12,21 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public init(secondsSinceEpoch: Int64) {
-        microsecondsSinceEpoch = secondsSinceEpoch * 1_000_000
+        microsecondsSinceEpoch = Self.saturating(secondsSinceEpoch, times: 1_000_000)
+    }
+
+    /// Instants and offsets come from headers, settings and jobs: arithmetic on them saturates
+    /// at the ends of the range instead of trapping.
+    static func saturating(_ a: Int64, times b: Int64) -> Int64 {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        guard overflow else { return product }
+        return (a < 0) == (b < 0) ? .max : .min
+    }
+
+    static func saturating(_ a: Int64, plus b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return sum }
+        return b < 0 ? .min : .max
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
@@ -20,12 +34,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public func adding(seconds: Int64) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000)
+        adding(microseconds: Self.saturating(seconds, times: 1_000_000))
     }
 
     public func adding(microseconds: Int64) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + microseconds)
+        Timestamp(microsecondsSinceEpoch: Self.saturating(microsecondsSinceEpoch, plus: microseconds))
     }
+
+    /// Microseconds from `self` to `later`, saturating.
+    public func microseconds(until later: Timestamp) -> Int64 {
+        let (difference, overflow) = later.microsecondsSinceEpoch.subtractingReportingOverflow(microsecondsSinceEpoch)
+        return overflow ? (later > self ? .max : .min) : difference
+    }
+
+    /// The latest instant Python's `datetime` can hold (9999-12-31T23:59:59.999999): expiries
+    /// beyond it are written as it, so that every reader can parse them.
+    public static let pythonMax = Timestamp(microsecondsSinceEpoch: 253_402_300_799_999_999)
+    /// The earliest (0001-01-01T00:00:00).
+    public static let pythonMin = Timestamp(microsecondsSinceEpoch: -62_135_596_800_000_000)
+
+    /// This instant within what Python's `datetime` can hold.
+    public var clampedToPython: Timestamp { min(max(self, .pythonMin), .pythonMax) }
 
     /// `round(dt.timestamp())`: Python rounds half to even (compat spec §4.2).
     public var roundedEpochSeconds: Int64 {
@@ -37,7 +66,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Python's `datetime.isoformat()` of an aware UTC datetime: `YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00`.
     public var isoformat: String {
-        let (seconds, micros) = floorDivide(microsecondsSinceEpoch, 1_000_000)
+        let (seconds, micros) = floorDivide(clampedToPython.microsecondsSinceEpoch, 1_000_000)
         let c = CivilTime(epochSeconds: seconds)
         var out: [UInt8] = []
         out.reserveCapacity(32)
@@ -62,40 +91,48 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { isoformat }
 
     /// Parses Python `isoformat()` output and the variants requests-cache accepts
-    /// (`Z`, `+HH:MM`, no offset, 0–6 fraction digits).
+    /// (`Z`, `+HH:MM`, no offset, 0–6 fraction digits). ASCII digits only.
     public init?(isoformat text: String) {
-        let pattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})?$/
-        guard let m = text.wholeMatch(of: pattern) else { return nil }
-        let civil = CivilTime(year: Int(m.1)!, month: Int(m.2)!, day: Int(m.3)!, hour: Int(m.4)!, minute: Int(m.5)!, second: Int(m.6)!)
+        let pattern = /^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?(Z|[+-][0-9]{2}:[0-9]{2})?$/
+        guard let m = text.wholeMatch(of: pattern),
+            let year = Int(m.1), let month = Int(m.2), let day = Int(m.3), let hour = Int(m.4), let minute = Int(m.5), let second = Int(m.6),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var micros = Int64(0)
-        if let fraction = m.7 { micros = Int64(fraction.padding(toLength: 6, withPad: "0", startingAt: 0))! }
+        if let fraction = m.7 {
+            guard let value = Int64(fraction.padding(toLength: 6, withPad: "0", startingAt: 0)) else { return nil }
+            micros = value
+        }
         var offset = Int64(0)
         if let zone = m.8, zone != "Z" {
-            let sign: Int64 = zone.hasPrefix("-") ? -1 : 1
-            offset = sign * (Int64(zone.dropFirst().prefix(2))! * 3600 + Int64(zone.suffix(2))! * 60)
+            guard let hours = Int64(zone.dropFirst().prefix(2)), let minutes = Int64(zone.suffix(2)) else { return nil }
+            offset = (zone.hasPrefix("-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
+        let civil = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         microsecondsSinceEpoch = (civil.epochSeconds - offset) * 1_000_000 + micros
     }
 
-    /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, obsolete RFC 850 and asctime forms.
+    /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, obsolete RFC 850 and asctime forms. ASCII
+    /// digits only: a header is outside input.
     public init?(httpDate text: String) {
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        let imf = /^\s*(?:[A-Za-z]+,\s*)?(\d{1,2})[ -]([A-Za-z]{3})[ -](\d{2,4})\s+(\d{1,2}):(\d{2}):(\d{2})\s*(?:GMT|UTC|UT|Z|\+0000|-0000)?\s*$/
-        let asctime = /^\s*[A-Za-z]{3}\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+(\d{4})\s*$/
-        var parts: (day: Int, month: Substring, year: Int, hour: Int, minute: Int, second: Int)
+        let imf = /^\s*(?:[A-Za-z]+,\s*)?([0-9]{1,2})[ -]([A-Za-z]{3})[ -]([0-9]{2,4})\s+([0-9]{1,2}):([0-9]{2}):([0-9]{2})\s*(?:GMT|UTC|UT|Z|\+0000|-0000)?\s*$/
+        let asctime = /^\s*[A-Za-z]{3}\s+([A-Za-z]{3})\s+([0-9]{1,2})\s+([0-9]{1,2}):([0-9]{2}):([0-9]{2})\s+([0-9]{4})\s*$/
+        guard text.utf8.count <= 128 else { return nil }
+        var fields: (day: Substring, month: Substring, year: Substring, hour: Substring, minute: Substring, second: Substring)
         if let m = text.wholeMatch(of: imf) {
-            var year = Int(m.3)!
-            if m.3.count == 2 { year += year < 70 ? 2000 : 1900 }
-            parts = (Int(m.1)!, m.2, year, Int(m.4)!, Int(m.5)!, Int(m.6)!)
+            fields = (m.1, m.2, m.3, m.4, m.5, m.6)
         } else if let m = text.wholeMatch(of: asctime) {
-            parts = (Int(m.2)!, m.1, Int(m.6)!, Int(m.3)!, Int(m.4)!, Int(m.5)!)
+            fields = (m.2, m.1, m.6, m.3, m.4, m.5)
         } else {
             return nil
         }
-        guard let monthIndex = months.firstIndex(of: parts.month.lowercased()),
-            (1...31).contains(parts.day), parts.hour < 24, parts.minute < 60, parts.second < 61
+        guard let day = Int(fields.day), var year = Int(fields.year), let hour = Int(fields.hour), let minute = Int(fields.minute),
+            let second = Int(fields.second), let monthIndex = months.firstIndex(of: fields.month.lowercased()),
+            (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        let civil = CivilTime(year: parts.year, month: monthIndex + 1, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second)
+        if fields.year.count == 2 { year += year < 70 ? 2000 : 1900 }
+        let civil = CivilTime(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)
         microsecondsSinceEpoch = civil.epochSeconds * 1_000_000
     }
 
@@ -103,7 +140,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var httpDate: String {
         let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let seconds = floorDivide(microsecondsSinceEpoch, 1_000_000).0
+        let seconds = floorDivide(clampedToPython.microsecondsSinceEpoch, 1_000_000).0
         let c = CivilTime(epochSeconds: seconds)
         let weekday = days[Int(floorDivide(floorDivide(seconds, 86_400).0, 7).1)]
         return "\(weekday), " + String(format: "%02d ", c.day) + months[c.month - 1]

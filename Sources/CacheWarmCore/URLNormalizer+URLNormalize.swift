@@ -7,7 +7,7 @@ extension URLNormalizer {
     static func normalizeHost(_ host: String) -> String {
         let trimmed = host.lowercased().drop(while: { $0 == "." })
         let stripped = String(trimmed.reversed().drop(while: { "." == $0 || "\u{3002}\u{FF0E}\u{FF61}".contains($0) }).reversed())
-        return stripped.split(separator: ".").map { HostName.label(String($0)) }.joined(separator: ".")
+        return stripped.split(separator: ".").map { HostName.label(String($0)) ?? String($0) }.joined(separator: ".")
     }
 
     static func normalizePath(_ path: String) -> String {

@@ -4,9 +4,10 @@ import Foundation
 /// (A), requests-cache's `filter_url` (B) and url-normalize 3.1.0 (C).
 public enum URLNormalizer {
     /// Stage A: requests' `PreparedRequest.prepare_url` with urllib3's `parse_url`.
-    public static func prepare(_ raw: String) throws(InvalidURL) -> String {
+    public static func prepare(_ raw: String) throws(InvalidRequest) -> String {
         let url = String(raw.drop(while: { $0.isWhitespace }))
         guard !url.isEmpty else { throw .empty }
+        guard url.utf8.count <= InvalidRequest.maxURLBytes else { throw .urlTooLong(url.utf8.count) }
         if url.contains(":") && !url.lowercased().hasPrefix("http") { throw .unsupportedScheme(url) }
         let parts = URLParts(parsing: url)
         guard let scheme = parts.scheme?.lowercased() else { throw .missingScheme(url) }
@@ -100,7 +101,7 @@ public enum URLNormalizer {
     private static let pathChars = userinfoChars.union("@/".utf8)
     private static let queryChars = pathChars.union("?".utf8)
 
-    private static func splitHostPort(_ hostPort: String, url: String) throws(InvalidURL) -> (String, Int?) {
+    private static func splitHostPort(_ hostPort: String, url: String) throws(InvalidRequest) -> (String, Int?) {
         var host: String, portText: String?
         if hostPort.hasPrefix("[") {
             guard let close = hostPort.firstIndex(of: "]") else { throw .invalidHost(url) }
@@ -113,7 +114,8 @@ public enum URLNormalizer {
             guard !name.contains(where: { "[]".contains($0) || $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true }),
                 validPercentEscapes(name)
             else { throw .invalidHost(url) }
-            host = HostName.normalize(name)
+            guard let normalized = HostName.normalize(name) else { throw .invalidHost(url) }
+            host = normalized
             portText = rest
         }
         guard let portText, !portText.isEmpty else { return (host, nil) }

@@ -6,18 +6,28 @@ public protocol OriginFetching: Sendable {
     func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader]) async -> Result<FetchedResponse, FetchFailure>
 }
 
-/// A fetch that produced no response.
+/// A fetch that produced no response, and what kind of failure it is.
 public struct FetchFailure: Error, Sendable, Equatable {
-    public var reason: String
-    /// The address policy refused the URL (never retried).
-    public var refused: Bool
-    public var retryable: Bool
-
-    public init(reason: String, refused: Bool = false, retryable: Bool = false) {
-        self.reason = reason
-        self.refused = refused
-        self.retryable = retryable
+    public enum Kind: Sendable, Equatable {
+        /// The address policy refused the URL: never retried.
+        case refused
+        /// The body is over the limit (decompressed or not): skipped as oversize, never retried.
+        case tooLarge
+        /// Network trouble, timeouts: may pass.
+        case transient
+        /// Anything else that will not pass by trying again (redirect loops, invalid redirects).
+        case permanent
     }
+
+    public var kind: Kind
+    public var reason: String
+
+    public init(_ kind: Kind, reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    public var retryable: Bool { kind == .transient }
 }
 
 /// What the engine needs from the DynamoDB adapter.

@@ -154,7 +154,7 @@ final class QueueJobSource: WarmJobSource {
                 jobs.append(try WarmJob(request: job.request, settings: job.settings, queueID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts,
                                         keepWarm: job.keepWarm))
             } catch {
-                buffer.withLock { $0.append(JobCompletion(id: job.id, state: .failed, outcome: "failed", error: "malformed URL: \(error.description)")) }
+                buffer.withLock { $0.append(JobCompletion(id: job.id, state: .failed, outcome: "failed", error: "invalid job: \(error.description)")) }
             }
         }
         inFlight.withLock { $0 += jobs.count }

@@ -12,7 +12,7 @@ public struct WarmJob: Sendable {
     public let maxAttempts: Int
     public let keepWarm: Bool
 
-    public init(request: ReaderRequest, settings: ReaderSettings, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1, keepWarm: Bool = false) throws(InvalidURL) {
+    public init(request: ReaderRequest, settings: ReaderSettings, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1, keepWarm: Bool = false) throws(InvalidRequest) {
         self.keepWarm = keepWarm
         self.request = request
         self.settings = settings

@@ -191,6 +191,10 @@ public struct Warmer: Sendable {
 
     /// Fetch, decide, encode and size one job (in a child task: CPU work runs in parallel).
     func encode(_ job: WarmJob, validators: [HTTPHeader] = [], stored: StoredItemState? = nil) async -> Encoded {
+        // A method the reader does not cache is never sent: a job cannot make the worker POST.
+        if !job.settings.expiration.allowableMethods.contains(job.key.method) {
+            return Encoded(job: job, items: [], result: result(job, .uncacheable(UncacheableReason.method(job.key.method).description), micros: 0))
+        }
         let start = ContinuousClock.now
         let fetched = await fetcher.fetch(job.request, extraHeaders: validators)
         let elapsed = ContinuousClock.now - start
@@ -200,7 +204,11 @@ public struct Warmer: Sendable {
         }
         switch fetched {
         case .failure(let failure):
-            return done(failure.refused ? .refused(failure.reason) : .failed(failure.reason), retryable: failure.retryable)
+            switch failure.kind {
+            case .refused: return done(.refused(failure.reason))
+            case .tooLarge: return done(.oversize(failure.reason))
+            case .transient, .permanent: return done(.failed(failure.reason), retryable: failure.retryable)
+            }
         case .success(let response) where response.status == 304 && stored != nil && !validators.isEmpty:
             let (outcome, retryable) = await revalidate(job, stored: stored!, response: response)
             return done(outcome, status: 304, retryable: retryable)

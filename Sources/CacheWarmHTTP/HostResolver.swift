@@ -6,15 +6,27 @@ import Synchronization
 import Glibc
 #endif
 
-/// Resolves host names with the system resolver (`getaddrinfo`) on NIO's thread pool: the call
-/// blocks, so it never runs on the cooperative pool. Answers are kept for a few seconds, so a
-/// run over many URLs of one host does not ask the resolver once per URL.
+/// Resolves host names with the system resolver (`getaddrinfo`) on threads of its own: the
+/// call blocks, so it never runs on the cooperative pool, and a slow name server holds one of
+/// these threads, not the event loops or the other fetches. A lookup is given up after
+/// `timeout`. Answers are kept for a few seconds (the egress proxy dials the address it
+/// checked, so a kept answer is never a way around the check), and the table is bounded.
 public final class HostResolver: Sendable {
     private let cache = Mutex<[String: (addresses: [IPAddress], until: ContinuousClock.Instant)]>([:])
     private let timeToLive: Duration
+    private let timeout: Duration
+    private let pool: NIOThreadPool
+    static let capacity = 4096
 
-    public init(timeToLive: Duration = .seconds(10)) {
+    public init(timeToLive: Duration = .seconds(10), timeout: Duration = .seconds(10), threads: Int = 16) {
         self.timeToLive = timeToLive
+        self.timeout = timeout
+        pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+    }
+
+    deinit {
+        pool.shutdownGracefully { _ in }
     }
 
     public func addresses(of host: String) async throws(FetchError) -> [IPAddress] {
@@ -22,14 +34,29 @@ public final class HostResolver: Sendable {
         let now = ContinuousClock.now
         if let cached = cache.withLock({ $0[host] }), cached.until > now { return cached.addresses }
         let resolved = try await resolve(host)
-        cache.withLock { $0[host] = (resolved, now + timeToLive) }
+        cache.withLock { cache in
+            if cache.count >= Self.capacity { cache = cache.filter { $0.value.until > now } }
+            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
+            cache[host] = (resolved, now + timeToLive)
+        }
         return resolved
     }
 
     private func resolve(_ host: String) async throws(FetchError) -> [IPAddress] {
+        let pool = self.pool, timeout = self.timeout
         let result: [IPAddress]?
         do {
-            result = try await NIOThreadPool.singleton.runIfActive { Self.getaddrinfo(host) }
+            result = try await withThrowingTaskGroup(of: [IPAddress]?.self) { group in
+                group.addTask { try await pool.runIfActive { Self.getaddrinfo(host) } }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw FetchError(.timeout, "resolving \(host) took longer than \(timeout)")
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+        } catch let error as FetchError {
+            throw error
         } catch {
             throw FetchError(.dnsFailure, "could not resolve \(host)")
         }

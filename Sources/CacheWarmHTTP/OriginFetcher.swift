@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOHTTP1
+import NIOHTTPCompression
 
 /// Fetches a reader's request from its origin the way python-requests would: the reader's
 /// headers, redirects followed (up to 30, requests' default) with requests' method rules, the
@@ -14,37 +15,55 @@ public final class OriginFetcher: Sendable {
         public var maxBodyBytes: Int
         /// The whole fetch, redirects included.
         public var requestTimeout: Duration
+        /// Resolving and connecting to one address (part of the whole fetch's time).
+        public var connectTimeout: Duration
         public var maxRedirects: Int
         public var addressPolicy: AddressPolicy
+        /// Connections kept per host.
+        public var connectionsPerHost: Int
 
-        public init(maxBodyBytes: Int = 10 * 1024 * 1024, requestTimeout: Duration = .seconds(30), maxRedirects: Int = 30, addressPolicy: AddressPolicy = AddressPolicy()) {
+        public init(maxBodyBytes: Int = 10 * 1024 * 1024, requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+                    maxRedirects: Int = 30, addressPolicy: AddressPolicy = AddressPolicy(), connectionsPerHost: Int = 8) {
             self.maxBodyBytes = maxBodyBytes
             self.requestTimeout = requestTimeout
+            self.connectTimeout = connectTimeout
             self.maxRedirects = maxRedirects
             self.addressPolicy = addressPolicy
+            self.connectionsPerHost = connectionsPerHost
         }
     }
 
     let http: HTTPClient
+    let proxy: EgressProxy
     let configuration: Configuration
-    let resolver = HostResolver()
 
-    public init(http: HTTPClient, configuration: Configuration) {
+    init(http: HTTPClient, proxy: EgressProxy, configuration: Configuration) {
         self.http = http
+        self.proxy = proxy
         self.configuration = configuration
     }
 
-    /// An HTTP client fitted to fetching: `connections` per host, no automatic redirects (each
-    /// hop is checked here), gzip/deflate decoded as requests does.
-    public static func makeHTTPClient(connections: Int, connectTimeout: Duration = .seconds(10), maxBodyBytes: Int) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
+    /// Starts the egress proxy and an HTTP client fitted to fetching through it: no automatic
+    /// redirects (each hop is a new request through the proxy), gzip/deflate decoded as
+    /// requests does, up to the body limit.
+    public static func start(_ configuration: Configuration) async throws -> OriginFetcher {
+        let resolver = HostResolver(timeout: configuration.connectTimeout)
+        let proxy = try await EgressProxy.start(policy: configuration.addressPolicy, connectTimeout: configuration.connectTimeout, resolver: resolver)
+        var client = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            decompression: .enabled(limit: .size(maxBodyBytes)))
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connections)
+            decompression: .enabled(limit: .size(configuration.maxBodyBytes)))
+        client.proxy = .server(host: "127.0.0.1", port: proxy.port)
+        client.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.connectionsPerHost)
         // A refused connection fails at once; whether to try again is the caller's decision.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client.connectionPool.retryConnectionEstablishment = false
+        client.timeout.connect = TimeAmount(configuration.connectTimeout)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: client)
+        return OriginFetcher(http: http, proxy: proxy, configuration: configuration)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+        await proxy.shutdown()
     }
 
     /// Headers not to send as given: the client manages these itself.
@@ -53,7 +72,7 @@ public final class OriginFetcher: Sendable {
     /// `extraHeaders` (validators) are sent with the reader's headers but are not part of them.
     public func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader] = []) async throws(FetchError) -> FetchedResponse {
         let start = ContinuousClock.now
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000)
+        let deadline = NIODeadline.now() + TimeAmount(configuration.requestTimeout)
         var url: String
         do { url = try URLNormalizer.prepare(request.url) } catch { throw FetchError(.invalidURL, error.description) }
         var method = request.method.uppercased()
@@ -61,7 +80,6 @@ public final class OriginFetcher: Sendable {
         var headers = request.preparedHeaders.filter { !Self.managedHeaders.contains($0.name.lowercased()) } + extraHeaders
         var hops: [String] = []
         while true {
-            try await checkAddress(of: url)
             let response = try await execute(url: url, method: method, headers: headers, body: body, deadline: deadline)
             if let location = response.headers.first(name: "Location"), (300..<400).contains(Int(response.status.code)), response.status.code != 304 {
                 guard hops.count < configuration.maxRedirects else {
@@ -71,7 +89,7 @@ public final class OriginFetcher: Sendable {
                 let next = try Self.resolve(location, against: url)
                 (method, body) = Self.redirectMethod(status: Int(response.status.code), method: method, body: body)
                 if body == nil { headers.removeAll { $0.name.lowercased() == "content-type" } }
-                if Self.host(of: next) != Self.host(of: url) { headers.removeAll { $0.name.lowercased() == "authorization" } }
+                headers.removeAll { Self.strippedOnRedirect($0.name.lowercased(), from: url, to: next) }
                 hops.append(url)
                 url = next
                 continue
@@ -79,11 +97,8 @@ public final class OriginFetcher: Sendable {
             let bytes: ByteBuffer
             do {
                 bytes = try await response.body.collect(upTo: configuration.maxBodyBytes)
-            } catch let error as NIOTooManyBytesError {
-                _ = error
-                throw FetchError(.bodyTooLarge, "body larger than \(configuration.maxBodyBytes) bytes")
             } catch {
-                throw Self.classify(error)
+                throw classify(error, url: url)
             }
             let elapsed = ContinuousClock.now - start
             return FetchedResponse(
@@ -103,19 +118,39 @@ public final class OriginFetcher: Sendable {
         do {
             return try await http.execute(request, deadline: deadline)
         } catch {
-            throw Self.classify(error)
+            throw classify(error, url: url)
         }
     }
 
-    private func checkAddress(of url: String) async throws(FetchError) {
-        let host = Self.host(of: url)
-        let policy = configuration.addressPolicy
-        if policy.isAllowedHost(host) { return }
-        for address in try await resolver.addresses(of: host) {
-            if let refused = policy.refusal(for: address) {
-                throw FetchError(.refused, "\(host) resolves to \(refused.rawValue) address \(address); allow it explicitly to fetch it")
-            }
+    /// python-requests on a redirect: `Cookie` and `Proxy-Authorization` never travel on (we
+    /// keep no cookie jar), `Authorization` only to the same scheme, host and port
+    /// (`should_strip_auth`, which allows the http → https upgrade on default ports).
+    static func strippedOnRedirect(_ name: String, from old: String, to new: String) -> Bool {
+        switch name {
+        case "cookie", "proxy-authorization": return true
+        case "authorization":
+            guard host(of: old) == host(of: new) else { return true }
+            let (schemeA, schemeB) = (scheme(of: old), scheme(of: new))
+            let (portA, portB) = (port(of: old), port(of: new))
+            if schemeA == "http", schemeB == "https", portA == nil || portA == 80, portB == nil || portB == 443 { return false }
+            let defaultA = schemeA == "https" ? 443 : 80
+            return schemeA != schemeB || (portA ?? defaultA) != (portB ?? defaultA)
+        default: return false
         }
+    }
+
+    static func scheme(of url: String) -> String {
+        String(url.prefix { $0 != ":" }).lowercased()
+    }
+
+    /// The explicit port of a prepared URL, if any.
+    static func port(of url: String) -> Int? {
+        guard let start = url.range(of: "://")?.upperBound else { return nil }
+        var authority = url[start...].prefix { !"/?#".contains($0) }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { authority = authority[authority.index(after: close)...] }
+        guard let colon = authority.lastIndex(of: ":") else { return nil }
+        return Int(authority[authority.index(after: colon)...])
     }
 
     /// The host of a prepared http(s) URL, without brackets, port or userinfo.
@@ -142,20 +177,34 @@ public final class OriginFetcher: Sendable {
         return (method, status == 303 ? nil : body)
     }
 
-    static func classify(_ error: any Error) -> FetchError {
+    func classify(_ error: any Error, url: String) -> FetchError {
         if let error = error as? FetchError { return error }
+        if error is NIOTooManyBytesError || error as? NIOHTTPDecompression.DecompressionError == .limit {
+            return FetchError(.bodyTooLarge, "body larger than \(configuration.maxBodyBytes) bytes")
+        }
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout: return FetchError(.timeout, error.shortDescription)
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .httpProxyHandshakeTimeout:
+                return FetchError(.timeout, error.shortDescription)
+            case .invalidProxyResponse:
+                // The egress proxy refused or could not open the tunnel; it says why.
+                return proxy.failure(forHost: Self.host(of: url)) ?? FetchError(.connection, "the egress proxy could not connect")
             default: return FetchError(.connection, error.shortDescription)
             }
         }
-        if error is NIOTooManyBytesError { return FetchError(.bodyTooLarge, "body over the limit") }
         // NIO's socket errors name the system call and errno text, nothing from the request.
         if let error = error as? IOError { return FetchError(.connection, error.description) }
         if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
             return FetchError(.connection, "\(first.error)")
         }
         return FetchError(.connection, String(describing: type(of: error)))
+    }
+}
+
+extension TimeAmount {
+    /// A `Duration` to the nanosecond.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -57,7 +57,7 @@ extension JobQueue {
             do {
                 return .success(try CacheKey(request: request, settings: settings).key)
             } catch {
-                return .failure(InvalidJob("malformed URL: \(error.description)"))
+                return .failure(InvalidJob("invalid job: \(error.description)"))
             }
         }
     }

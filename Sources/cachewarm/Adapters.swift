@@ -56,7 +56,13 @@ extension OriginFetcher: OriginFetching {
         do {
             return .success(try await fetch(request, extraHeaders: extraHeaders) as FetchedResponse)
         } catch {
-            return .failure(FetchFailure(reason: error.description, refused: error.kind == .refused, retryable: error.isRetryable))
+            let kind: FetchFailure.Kind =
+                switch error.kind {
+                case .refused: .refused
+                case .bodyTooLarge: .tooLarge
+                default: error.isRetryable ? .transient : .permanent
+                }
+            return .failure(FetchFailure(kind, reason: error.description))
         }
     }
 }

@@ -49,7 +49,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             do {
                 let key = try CacheKey(request: request, settings: settings)
                 return NewJob(request: request, settings: settings, cacheKey: key.key, queue: queue, priority: priority, runAt: when, maxAttempts: maxAttempts, runID: runID, keepWarm: keepWarm)
-            } catch let error as InvalidURL {
+            } catch let error as InvalidRequest {
                 throw CLIError.badInput("URL \(line + 1): \(error.description)")
             }
         }

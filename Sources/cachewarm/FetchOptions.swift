@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import CacheWarmCore
 import CacheWarmHTTP
 
@@ -35,13 +34,23 @@ struct FetchOptions: ParsableArguments {
         }
     }
 
-    func configuration() -> OriginFetcher.Configuration {
+    func configuration(connectionsPerHost: Int) -> OriginFetcher.Configuration {
         OriginFetcher.Configuration(
-            maxBodyBytes: maxBodyBytes, requestTimeout: .seconds(timeoutSeconds),
-            addressPolicy: AddressPolicy(allowLoopback: allowLoopback, allowPrivate: allowPrivate, allowLinkLocal: allowLinkLocal, allowedHosts: allowHosts))
+            maxBodyBytes: maxBodyBytes, requestTimeout: .seconds(timeoutSeconds), connectTimeout: .seconds(connectTimeoutSeconds),
+            addressPolicy: AddressPolicy(allowLoopback: allowLoopback, allowPrivate: allowPrivate, allowLinkLocal: allowLinkLocal, allowedHosts: allowHosts),
+            connectionsPerHost: connectionsPerHost)
     }
 
-    func makeHTTPClient(concurrency: Int) -> HTTPClient {
-        OriginFetcher.makeHTTPClient(connections: concurrency, connectTimeout: .seconds(connectTimeoutSeconds), maxBodyBytes: maxBodyBytes)
+    /// Runs `body` with a started fetcher (and its egress proxy), and shuts both down after.
+    func withFetcher<T>(connectionsPerHost: Int, _ body: (OriginFetcher) async throws -> T) async throws -> T {
+        let fetcher = try await OriginFetcher.start(configuration(connectionsPerHost: connectionsPerHost))
+        do {
+            let result = try await body(fetcher)
+            await fetcher.shutdown()
+            return result
+        } catch {
+            await fetcher.shutdown()
+            throw error
+        }
     }
 }

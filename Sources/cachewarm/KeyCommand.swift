@@ -20,7 +20,7 @@ struct KeyCommand: ParsableCommand {
         let key: CacheKey
         do {
             key = try CacheKey(request: try request.request(url: url), settings: try reader.settings())
-        } catch let error as InvalidURL {
+        } catch let error as InvalidRequest {
             throw CLIError.badInput(error.description)
         }
         guard json else { return print(key.key) }

@@ -40,16 +40,9 @@ struct WarmCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap()
         let jobs = try await makeJobs()
-        let http = fetch.makeHTTPClient(concurrency: concurrency)
-        let fetcher = OriginFetcher(http: http, configuration: fetch.configuration())
         let start = ContinuousClock.now
-        let results: [WarmResult]
-        do {
-            results = try await warm(jobs, fetcher: fetcher, logger: logger)
-            try await http.shutdown()
-        } catch {
-            try? await http.shutdown()
-            throw error
+        let results = try await fetch.withFetcher(connectionsPerHost: concurrency) { fetcher in
+            try await warm(jobs, fetcher: fetcher, logger: logger)
         }
         let elapsed = ContinuousClock.now - start
         let report = WarmReport(results, elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -73,7 +66,7 @@ struct WarmCommand: AsyncParsableCommand {
         return try await parallelMap(try URLList.all(urls, file: file)) { line, url in
             do {
                 return try WarmJob(request: try request.request(url: url), settings: settings)
-            } catch let error as InvalidURL {
+            } catch let error as InvalidRequest {
                 throw CLIError.badInput("URL \(line + 1): \(error.description)")
             }
         }

@@ -73,18 +73,16 @@ struct WorkCommand: AsyncParsableCommand {
             for queue in queues { await queue.close() }
             throw DatabaseOptions.mapError(error)
         }
-        let http = fetch.makeHTTPClient(concurrency: concurrency)
-        let fetcher = OriginFetcher(http: http, configuration: fetch.configuration())
         let start = ContinuousClock.now
         let printer = ResultPrinter(toStandardError: json, total: nil)
         do {
-            try await serve(queues: queues, fetcher: fetcher, logger: logger, printer: printer)
+            try await fetch.withFetcher(connectionsPerHost: concurrency) { fetcher in
+                try await serve(queues: queues, fetcher: fetcher, logger: logger, printer: printer)
+            }
         } catch {
-            try? await http.shutdown()
             for queue in queues { await queue.close() }
             throw error
         }
-        try? await http.shutdown()
         for queue in queues { await queue.close() }
         let elapsed = ContinuousClock.now - start
         var final = printer.report

@@ -64,14 +64,14 @@ struct CacheKeyVectorTests {
     }
 
     @Test(arguments: [
-        ("example.com/path", InvalidURL.missingScheme("example.com/path")),
+        ("example.com/path", InvalidRequest.missingScheme("example.com/path")),
         ("ftp://example.com/x", .unsupportedScheme("ftp://example.com/x")),
         ("http://", .missingHost("http://")),
         ("http://exa mple.com/", .invalidHost("http://exa mple.com/")),
         ("http://example.com:99999/", .invalidPort("http://example.com:99999/")),
         ("", .empty),
     ])
-    func urlsRequestsRejectsAreErrors(_ url: String, _ expected: InvalidURL) {
+    func urlsRequestsRejectsAreErrors(_ url: String, _ expected: InvalidRequest) {
         #expect(throws: expected) { try CacheKey(request: ReaderRequest(url: url), settings: ReaderSettings()) }
     }
 }

@@ -70,7 +70,9 @@ struct ExpirationPolicyTests {
         #expect(decide(ExpirationSettings(), status: 404) == .skip(.status(404)))
         #expect(decide(ExpirationSettings(allowableCodes: [200, 404]), status: 404) == .write(expires: nil))
         #expect(decide(ExpirationSettings(), method: "POST") == .skip(.method("POST")))
-        #expect(decide(ExpirationSettings(), request: [("X-HTTP-Method-Override", "GET")], method: "POST") == .write(expires: nil))
+        #expect(decide(ExpirationSettings(), request: [("X-HTTP-Method-Override", "GET")], method: "POST") == .skip(.method("POST")))
+        #expect(decide(ExpirationSettings(allowableMethods: ["GET", "POST"]), request: [("X-HTTP-Method-Override", "GET")], method: "POST")
+            == .write(expires: nil))
     }
 
     @Test(arguments: [("3600", ExpireAfter.seconds(3600)), ("90s", .seconds(90)), ("15m", .seconds(900)), ("2h", .seconds(7200)),

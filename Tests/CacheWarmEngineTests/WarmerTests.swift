@@ -25,7 +25,7 @@ final class FakeOrigin: OriginFetching {
         inFlight.withLock { $0.now -= 1 }
         hosts.withLock { $0[host]!.now -= 1; $0[host]!.done += 1 }
         order.withLock { $0.append(host) }
-        return responses[request.url] ?? .failure(FetchFailure(reason: "no route", retryable: true))
+        return responses[request.url] ?? .failure(FetchFailure(.transient, reason: "no route"))
     }
 }
 
@@ -94,8 +94,8 @@ struct WarmerTests {
             Self.ok("http://a.test/ok"),
             Self.ok("http://a.test/missing", status: 404),
             Self.ok("http://a.test/big", body: 500_000),
-            ("http://a.test/refused", .failure(FetchFailure(reason: "loopback", refused: true))),
-            ("http://a.test/down", .failure(FetchFailure(reason: "connection refused", retryable: true))),
+            ("http://a.test/refused", .failure(FetchFailure(.refused, reason: "loopback"))),
+            ("http://a.test/down", .failure(FetchFailure(.transient, reason: "connection refused"))),
         ]))
         let store = FakeStore()
         let outcomes = try await run(["http://a.test/ok", "http://a.test/missing", "http://a.test/big", "http://a.test/refused", "http://a.test/down"], origin: origin, store: store)
@@ -106,6 +106,21 @@ struct WarmerTests {
         #expect(outcomes["http://a.test/down"] == .failed("connection refused"))
         let key = try CacheKey(request: ReaderRequest(url: "http://a.test/ok"), settings: ReaderSettings()).key
         #expect(store.stored.withLock { Array($0.keys) } == [key])
+    }
+
+    @Test func aBodyOverTheCapIsOversizeAndNotRetried() async throws {
+        let origin = FakeOrigin(["http://a.test/bomb": .failure(FetchFailure(.tooLarge, reason: "body larger than 100 bytes"))])
+        let outcomes = try await run(["http://a.test/bomb"], origin: origin, store: FakeStore())
+        #expect(outcomes["http://a.test/bomb"] == .oversize("body larger than 100 bytes"))
+    }
+
+    @Test func aMethodTheReaderDoesNotCacheIsNeverSent() async throws {
+        let origin = FakeOrigin([:])
+        let request = ReaderRequest(method: "POST", url: "http://a.test/order", headers: [HTTPHeader(name: "X-HTTP-Method-Override", value: "GET")])
+        let warmer = Warmer(configuration: Warmer.Configuration(), fetcher: origin, store: FakeStore(), now: { Self.now })
+        let results = await warmer.run([try WarmJob(request: request, settings: ReaderSettings())]) { _ in }
+        #expect(results.map(\.outcome) == [.uncacheable("method POST is not in allowable_methods")])
+        #expect(origin.order.withLock { $0.isEmpty })
     }
 
     @Test func writesInBatchesOfAtMost25AndBoundsFetchConcurrency() async throws {
