@@ -20,7 +20,8 @@ public enum InvalidRequest: Error, Equatable, Sendable, CustomStringConvertible 
     public static let maxHeaderBytes = 8192
     public static let maxBodyBytes = 1024 * 1024
 
-    /// The job field at fault.
+    /// The job field at fault. Messages show URLs redacted (userinfo, secret parameters) and
+    /// without control characters.
     public var field: String {
         switch self {
         case .invalidMethod: "method"
@@ -33,13 +34,13 @@ public enum InvalidRequest: Error, Equatable, Sendable, CustomStringConvertible 
     public var reason: String {
         switch self {
         case .empty: "empty URL"
-        case .missingScheme(let url): "no scheme in URL '\(url)' (did you mean https://\(url)?)"
-        case .unsupportedScheme(let url): "unsupported scheme in URL '\(url)': only http and https"
-        case .missingHost(let url): "no host in URL '\(url)'"
-        case .invalidHost(let url): "invalid host in URL '\(url)'"
-        case .invalidPort(let url): "invalid port in URL '\(url)'"
+        case .missingScheme(let url): "no scheme in URL '\(Redaction.url(url))' (did you mean https://\(Redaction.url(url))?)"
+        case .unsupportedScheme(let url): "unsupported scheme in URL '\(Redaction.url(url))': only http and https"
+        case .missingHost(let url): "no host in URL '\(Redaction.url(url))'"
+        case .invalidHost(let url): "invalid host in URL '\(Redaction.url(url))'"
+        case .invalidPort(let url): "invalid port in URL '\(Redaction.url(url))'"
         case .urlTooLong(let bytes): "\(bytes) bytes long, over the limit of \(Self.maxURLBytes)"
-        case .invalidMethod(let method): "'\(method)' is not an HTTP method token (RFC 9110 §9.1)"
+        case .invalidMethod(let method): "'\(Redaction.printable(method))' is not an HTTP method token (RFC 9110 §9.1)"
         case .invalidHeader(let reason): reason
         case .bodyTooLarge(let bytes): "\(bytes) bytes, over the limit of \(Self.maxBodyBytes)"
         }

@@ -11,13 +11,20 @@ public enum JobDisposition: Sendable, Equatable {
     public struct Policy: Sendable, Equatable {
         public var baseDelaySeconds: Double
         public var maxDelaySeconds: Double
-        /// Retry-After values above this are capped.
+        /// Retry-After values above this are capped; below the minimum raised (`Retry-After: 0`
+        /// must not make a hot loop).
         public var maxRetryAfterSeconds: Double
+        public var minRetryAfterSeconds: Double
+        /// Retry-After gives the attempt back this many times per job; after that attempts count.
+        public var maxRefunds: Int
 
-        public init(baseDelaySeconds: Double = 2, maxDelaySeconds: Double = 600, maxRetryAfterSeconds: Double = 3600) {
+        public init(baseDelaySeconds: Double = 2, maxDelaySeconds: Double = 600, maxRetryAfterSeconds: Double = 3600, minRetryAfterSeconds: Double = 1,
+                    maxRefunds: Int = 10) {
             self.baseDelaySeconds = baseDelaySeconds
             self.maxDelaySeconds = maxDelaySeconds
             self.maxRetryAfterSeconds = maxRetryAfterSeconds
+            self.minRetryAfterSeconds = minRetryAfterSeconds
+            self.maxRefunds = maxRefunds
         }
     }
 
@@ -25,15 +32,17 @@ public enum JobDisposition: Sendable, Equatable {
     ///   - status: the origin's final status, nil when no response arrived.
     ///   - failed: the attempt failed (fetch or write), `retryable` says whether it may pass.
     ///   - retryAfterSeconds: the origin's Retry-After, if it sent one.
+    ///   - refunds: attempts given back to this job so far.
     ///   - random: a draw in [0, 1) for full jitter.
     public static func decide(
-        status: Int?, failed: Bool, retryable: Bool, retryAfterSeconds: Double?, attempt: Int, maxAttempts: Int,
+        status: Int?, failed: Bool, retryable: Bool, retryAfterSeconds: Double?, attempt: Int, maxAttempts: Int, refunds: Int = 0,
         policy: Policy = Policy(), random: Double
     ) -> JobDisposition {
         let transientStatus = status.map { $0 == 408 || $0 == 429 || $0 >= 500 } ?? false
         guard (failed && retryable) || transientStatus else { return failed ? .fail : .complete }
-        if let retryAfterSeconds, status == 429 || status == 503 {
-            return .retry(delaySeconds: min(max(retryAfterSeconds, 0), policy.maxRetryAfterSeconds), refundAttempt: true)
+        if let retryAfterSeconds, status == 429 || status == 503, refunds < policy.maxRefunds {
+            let delay = min(max(retryAfterSeconds, policy.minRetryAfterSeconds), policy.maxRetryAfterSeconds)
+            return .retry(delaySeconds: delay, refundAttempt: true)
         }
         guard attempt < maxAttempts else { return .fail }
         let ceiling = min(policy.maxDelaySeconds, policy.baseDelaySeconds * Double(1 << min(max(attempt - 1, 0), 30)))

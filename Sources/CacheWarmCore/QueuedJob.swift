@@ -5,11 +5,14 @@ public struct QueuedJob: Sendable {
     public let settings: ReaderSettings
     public let attempt: Int
     public let maxAttempts: Int
+    /// Attempts given back so far because the origin asked us to wait (Retry-After).
+    public let refunds: Int
     /// Rescheduled after every outcome instead of finishing.
     public let keepWarm: Bool
 
-    public init(id: Int64, request: ReaderRequest, settings: ReaderSettings, attempt: Int, maxAttempts: Int, keepWarm: Bool = false) {
+    public init(id: Int64, request: ReaderRequest, settings: ReaderSettings, attempt: Int, maxAttempts: Int, refunds: Int = 0, keepWarm: Bool = false) {
         self.id = id
+        self.refunds = refunds
         self.request = request
         self.settings = settings
         self.attempt = attempt

@@ -33,7 +33,7 @@ public struct ReaderRequest: Sendable, Equatable {
         guard HTTPToken.isValid(method), method.utf8.count <= 32 else { throw .invalidMethod(String(method.prefix(40))) }
         guard headers.count <= InvalidRequest.maxHeaders else { throw .invalidHeader("more than \(InvalidRequest.maxHeaders) headers") }
         for header in headers {
-            guard HTTPToken.isValid(header.name) else { throw .invalidHeader("'\(header.name.prefix(64))' is not a header name token") }
+            guard HTTPToken.isValid(header.name) else { throw .invalidHeader("'\(Redaction.printable(String(header.name.prefix(64))))' is not a header name token") }
             guard header.value.utf8.count <= InvalidRequest.maxHeaderBytes, !header.value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else {
                 throw .invalidHeader("the value of \(header.name) has CR, LF or NUL, or is over \(InvalidRequest.maxHeaderBytes) bytes")
             }

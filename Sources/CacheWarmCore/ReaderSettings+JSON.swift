@@ -9,6 +9,11 @@ extension ReaderSettings {
         public let description: String
     }
 
+    /// The settings a job may carry, by their requests-cache names.
+    public static let jsonKeys = [
+        "expire_after", "urls_expire_after", "cache_control", "allowable_codes", "allowable_methods", "ignored_parameters", "match_headers", "key_hash",
+    ]
+
     public init(json: JSONValue) throws(JSONError) {
         self.init()
         guard let members = json.members else { throw JSONError(description: "settings must be a JSON object") }

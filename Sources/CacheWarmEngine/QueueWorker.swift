@@ -20,6 +20,8 @@ public final class QueueWorker: Sendable {
         /// and at the latest after `keepWarmMaxIntervalSeconds`.
         public var refreshLeadSeconds: Int64 = 300
         public var keepWarmMaxIntervalSeconds: Int64 = 86_400
+        /// Request headers a job may set (lower-cased); nil: any. A job with another header fails.
+        public var allowedJobHeaders: Set<String>?
 
         public init(queue: String = "default", owner: String, leaseSeconds: Double = 60, rescueIntervalSeconds: Double = 15,
                     retentionSeconds: Double = 7 * 86_400, drain: Bool = false, pollIntervalMilliseconds: Int32 = 1000,
@@ -89,7 +91,7 @@ public final class QueueWorker: Sendable {
         var nextRescue = clock.now
         while !Task.isCancelled {
             do {
-                try await upkeep.renewLeases(owner: configuration.owner, leaseSeconds: configuration.leaseSeconds)
+                try await upkeep.renewLeases(owner: configuration.owner, ids: source.heldIDs, leaseSeconds: configuration.leaseSeconds)
                 if clock.now >= nextRescue {
                     let rescued = try await upkeep.rescueExpiredLeases()
                     if rescued > 0 { logger.notice("rescued jobs with expired leases", metadata: ["count": "\(rescued)"]) }
@@ -114,6 +116,9 @@ final class QueueJobSource: WarmJobSource {
     let stopping = Mutex(false)
     let buffer = Mutex<[JobCompletion]>([])
     let failures = Mutex(0)
+    /// Jobs this process holds (handed out, or recorded and not yet written back), with the
+    /// Retry-After refunds each has had: only these leases are renewed.
+    let held = Mutex<[Int64: Int]>([:])
     /// Jobs handed out and not yet recorded: while some run, an idle claim waits only briefly,
     /// so their results are written back (and a drain ends) without waiting for a poll.
     let inFlight = Mutex(0)
@@ -129,10 +134,12 @@ final class QueueJobSource: WarmJobSource {
         if stopping.withLock({ $0 }) { return nil }
         do {
             try await flushOrThrow()
-            _ = try await queue.keyUnkeyedJobs(limit: 500)
+            _ = try await queue.keyUnkeyedJobs(limit: 500, owner: configuration.owner, leaseSeconds: configuration.leaseSeconds)
             let claimed = try await queue.claim(queue: configuration.queue, max: max, owner: configuration.owner, leaseSeconds: configuration.leaseSeconds)
             failures.withLock { $0 = 0 }
-            if !claimed.isEmpty { return try await jobs(claimed) }
+            held.withLock { held in for completion in claimed.invalid { held[completion.id] = 0 } }
+            buffer.withLock { $0 += claimed.invalid }
+            if !claimed.jobs.isEmpty || !claimed.invalid.isEmpty { return jobs(claimed.jobs) }
             if configuration.drain, !(try await queue.hasUnfinishedWork(queue: configuration.queue)) { return nil }
             let busy = inFlight.withLock { $0 } > 0
             _ = try await listener.waitForWork(timeoutMilliseconds: busy ? min(50, configuration.pollIntervalMilliseconds) : configuration.pollIntervalMilliseconds)
@@ -146,11 +153,16 @@ final class QueueJobSource: WarmJobSource {
         }
     }
 
-    /// Jobs whose URL became invalid are failed at once; the others are handed out.
-    private func jobs(_ claimed: [QueuedJob]) async throws -> [WarmJob] {
+    /// Jobs that are no valid request (or set a header this worker does not allow) fail at
+    /// once, each alone, with the reason; the others are handed out.
+    private func jobs(_ claimed: [QueuedJob]) -> [WarmJob] {
         var jobs: [WarmJob] = []
         for job in claimed {
-            do {
+            held.withLock { $0[job.id] = job.refunds }
+            do throws(InvalidRequest) {
+                if let allowed = configuration.allowedJobHeaders, let header = job.request.headers.first(where: { !allowed.contains($0.name.lowercased()) }) {
+                    throw InvalidRequest.invalidHeader("\(header.name) is not allowed on this worker (--allow-job-header)")
+                }
                 jobs.append(try WarmJob(request: job.request, settings: job.settings, queueID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts,
                                         keepWarm: job.keepWarm))
             } catch {
@@ -161,19 +173,22 @@ final class QueueJobSource: WarmJobSource {
         return jobs
     }
 
+    var heldIDs: [Int64] { held.withLock { Array($0.keys) } }
+
     /// Turns a result into a completion; the retry decision is `JobDisposition.decide`.
     func record(_ result: WarmResult) {
         guard let id = result.queueID else { return }
         inFlight.withLock { $0 -= 1 }
         let stopping = self.stopping.withLock { $0 }
-        var completion = Self.completion(for: result, id: id, releasing: stopping, policy: configuration.retry, random: Double.random(in: 0..<1))
+        let refunds = held.withLock { $0[id] } ?? 0
+        var completion = Self.completion(for: result, id: id, refunds: refunds, releasing: stopping, policy: configuration.retry, random: Double.random(in: 0..<1))
         if result.keepWarm, completion.state == .completed || completion.state == .failed {
             completion = Self.reschedule(completion, expires: result.outcome.expires, now: .now, configuration: configuration, random: Double.random(in: 0..<1))
         }
         buffer.withLock { $0.append(completion) }
     }
 
-    static func completion(for result: WarmResult, id: Int64, releasing: Bool, policy: JobDisposition.Policy, random: Double) -> JobCompletion {
+    static func completion(for result: WarmResult, id: Int64, refunds: Int = 0, releasing: Bool, policy: JobDisposition.Policy, random: Double) -> JobCompletion {
         let failed: Bool
         var itemBytes: Int?
         switch result.outcome {
@@ -189,7 +204,7 @@ final class QueueJobSource: WarmJobSource {
         }
         let disposition = JobDisposition.decide(
             status: result.status, failed: failed, retryable: result.retryable, retryAfterSeconds: result.retryAfterSeconds,
-            attempt: result.attempt, maxAttempts: result.maxAttempts, policy: policy, random: random)
+            attempt: result.attempt, maxAttempts: result.maxAttempts, refunds: refunds, policy: policy, random: random)
         let outcome = result.outcome.category.rawValue
         let error = failed || disposition != .complete ? "\(result.status.map { "HTTP \($0): " } ?? "")\(result.outcome.detail)" : nil
         switch disposition {
@@ -224,6 +239,9 @@ final class QueueJobSource: WarmJobSource {
                 try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(attempt, 6))))
             }
         }
+        // Nothing is lost: the jobs' leases expire and the rescuer returns them to the queue.
+        let count = buffer.withLock { $0.count }
+        logger.error("gave up recording results; their jobs go back to the queue when their leases expire", metadata: ["count": "\(count)"])
     }
 
     private func flushOrThrow() async throws {
@@ -233,6 +251,7 @@ final class QueueJobSource: WarmJobSource {
         }
         do {
             try await queue.complete(pending, owner: configuration.owner)
+            held.withLock { held in for completion in pending { held[completion.id] = nil } }
         } catch {
             buffer.withLock { $0.insert(contentsOf: pending, at: 0) }
             throw error

@@ -64,6 +64,7 @@ public enum WarmOutcome: Sendable, Equatable {
 
 /// The result of one URL: which job, what happened, the origin status if any.
 public struct WarmResult: Sendable {
+    /// The requested URL as it may be shown (`Redaction.url`): no credentials, no raw control characters.
     public let url: String
     public let host: String
     public let status: Int?

@@ -185,7 +185,7 @@ public struct Warmer: Sendable {
     }
 
     func result(_ job: WarmJob, _ outcome: WarmOutcome, status: Int? = nil, retryable: Bool = false, retryAfter: Double? = nil, micros: Int64) -> WarmResult {
-        WarmResult(url: job.request.url, host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
+        WarmResult(url: Redaction.url(job.request.url, secretParameters: job.settings.ignoredParameters), host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
                    durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts, keepWarm: job.keepWarm)
     }
 

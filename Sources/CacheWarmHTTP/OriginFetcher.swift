@@ -83,7 +83,7 @@ public final class OriginFetcher: Sendable {
             let response = try await execute(url: url, method: method, headers: headers, body: body, deadline: deadline)
             if let location = response.headers.first(name: "Location"), (300..<400).contains(Int(response.status.code)), response.status.code != 304 {
                 guard hops.count < configuration.maxRedirects else {
-                    throw FetchError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(request.url)")
+                    throw FetchError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(Redaction.url(request.url))")
                 }
                 _ = try? await response.body.collect(upTo: configuration.maxBodyBytes)
                 let next = try Self.resolve(location, against: url)

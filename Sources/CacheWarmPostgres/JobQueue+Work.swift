@@ -5,49 +5,76 @@ extension JobQueue {
     /// Gives keys to jobs enqueued through SQL (which cannot compute requests-cache keys). A job
     /// whose key an unfinished job already has is folded into it; a job whose URL or settings
     /// are invalid fails with the reason. Returns how many jobs were looked at.
-    public func keyUnkeyedJobs(limit: Int = 500) async throws -> Int {
+    ///
+    /// The jobs are first leased to `owner` with their attempt counted, in a committed
+    /// statement: should keying one ever stop the process, the job is not handed out again and
+    /// again with its attempt count standing still, and it fails once its attempts are spent.
+    public func keyUnkeyedJobs(limit: Int = 500, owner: String, leaseSeconds: Double) async throws -> Int {
         let s = self.s
-        return try await connection.run { session in
+        let rows = try await connection.run { session in
+            try session.query("""
+                WITH picked AS (
+                    SELECT id FROM \(s).jobs WHERE cache_key IS NULL AND state = 'available'
+                        AND (lease_expires_at IS NULL OR lease_expires_at < now())
+                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                UPDATE \(s).jobs j SET attempt = j.attempt + 1, lease_owner = $2,
+                    lease_expires_at = now() + make_interval(secs => $3::float8), updated_at = now()
+                FROM picked WHERE j.id = picked.id
+                RETURNING j.id, j.url, j.method, j.headers, j.body, j.settings, j.priority, j.run_at, j.attempt, j.max_attempts
+                """, [String(limit), owner, String(leaseSeconds)])
+        }
+        guard rows.count > 0 else { return 0 }
+        let keyed: [(id: String, key: Result<String, InvalidJob>, runAt: String?, priority: String?)] = (0..<rows.count).compactMap { index in
+            guard let id = rows.value(index, "id") else { return nil }
+            let attempt = Int(rows.value(index, "attempt") ?? "") ?? 1, maxAttempts = Int(rows.value(index, "max_attempts") ?? "") ?? 1
+            // Earlier tries at keying this job never finished: the worker stopped while keying it.
+            let key = attempt > maxAttempts
+                ? .failure(InvalidJob("invalid job: keying it stopped the worker \(attempt - 1) times"))
+                : Self.key(rows, index)
+            return (id, key, rows.value(index, "run_at"), rows.value(index, "priority"))
+        }
+        try await connection.run { session in
             try session.transaction { session in
-                let rows = try session.query("""
-                    SELECT id, url, method, headers, body, settings, priority, run_at FROM \(s).jobs
-                    WHERE cache_key IS NULL AND state = 'available' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-                    """, [String(limit)])
-                for index in 0..<rows.count {
-                    let id = rows.value(index, "id")!
-                    switch Self.key(rows, index) {
+                for job in keyed {
+                    switch job.key {
                     case .failure(let invalid):
                         try session.query("""
                             UPDATE \(s).jobs SET state = 'failed', outcome = 'failed', finished_at = now(), updated_at = now(),
-                                errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'error', $2::text))
-                            WHERE id = $1
-                            """, [id, invalid.reason])
+                                lease_owner = NULL, lease_expires_at = NULL,
+                                errors = \(s).append_error(errors, jsonb_build_object('at', now(), 'attempt', attempt, 'error', $2::text))
+                            WHERE id = $1 AND lease_owner = $3
+                            """, [job.id, invalid.reason, owner])
                         try session.query("""
                             INSERT INTO \(s).outcomes (job_id, queue, run_id, host, outcome) SELECT id, queue, run_id, '', 'failed'
                             FROM \(s).jobs WHERE id = $1
-                            """, [id])
+                            """, [job.id])
                     case .success(let key):
                         try session.query("SAVEPOINT keying")
                         do {
-                            try session.query("UPDATE \(s).jobs SET cache_key = $2, updated_at = now() WHERE id = $1", [id, key])
+                            // Keyed: the attempt taken for keying is given back.
+                            try session.query("""
+                                UPDATE \(s).jobs SET cache_key = $2, attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                                WHERE id = $1 AND lease_owner = $3
+                                """, [job.id, key, owner])
                             try session.query("RELEASE SAVEPOINT keying")
                         } catch let error as PostgresError where error.sqlState == PostgresError.uniqueViolation {
                             try session.query("ROLLBACK TO SAVEPOINT keying")
                             try session.query("""
                                 UPDATE \(s).jobs SET run_at = least(run_at, $2::timestamptz), priority = greatest(priority, $3::int), updated_at = now()
                                 WHERE cache_key = $1 AND \(Self.unfinished)
-                                """, [key, rows.value(index, "run_at"), rows.value(index, "priority")])
+                                """, [key, job.runAt, job.priority])
                             try session.query("""
                                 UPDATE \(s).jobs SET state = 'cancelled', outcome = 'duplicate', cache_key = $2, finished_at = now(), updated_at = now(),
-                                    errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'error', 'duplicate of an unfinished job with the same cache key'))
+                                    lease_owner = NULL, lease_expires_at = NULL,
+                                    errors = \(s).append_error(errors, jsonb_build_object('at', now(), 'error', 'duplicate of an unfinished job with the same cache key'))
                                 WHERE id = $1
-                                """, [id, key])
+                                """, [job.id, key])
                         }
                     }
                 }
-                return rows.count
             }
         }
+        return rows.count
     }
 
     static func key(_ rows: PostgresRows, _ index: Int) -> Result<String, InvalidJob> {
@@ -90,7 +117,9 @@ extension JobQueue {
 
     /// Claims up to `max` ready jobs of `queue` in one statement: marked running, attempt
     /// counted, leased to `owner` for `leaseSeconds`. Jobs another worker holds are skipped.
-    public func claim(queue: String, max: Int, owner: String, leaseSeconds: Double) async throws -> [QueuedJob] {
+    /// A row that is no valid request comes back as a failed completion, for the caller to
+    /// record with its other results: nothing claimed is dropped.
+    public func claim(queue: String, max: Int, owner: String, leaseSeconds: Double) async throws -> (jobs: [QueuedJob], invalid: [JobCompletion]) {
         let s = self.s
         let rows = try await connection.run { session in
             try session.query("""
@@ -102,24 +131,23 @@ extension JobQueue {
                 UPDATE \(s).jobs j SET state = 'running', attempt = j.attempt + 1, lease_owner = $3,
                     lease_expires_at = now() + make_interval(secs => $4::float8), started_at = now(), updated_at = now()
                 FROM picked WHERE j.id = picked.id
-                RETURNING j.id, j.url, j.method, j.headers, j.body, j.settings, j.attempt, j.max_attempts, j.priority, j.run_at, j.keep_warm
+                RETURNING j.id, j.url, j.method, j.headers, j.body, j.settings, j.attempt, j.max_attempts, j.refunds, j.priority, j.run_at, j.keep_warm
                 """, [queue, String(max), owner, String(leaseSeconds)])
         }
         var jobs: [QueuedJob] = []
         var invalid: [JobCompletion] = []
         for index in 0..<rows.count {
-            let id = Int64(rows.value(index, "id")!)!
+            guard let id = rows.value(index, "id").flatMap({ Int64($0) }) else { continue }
             switch Self.request(rows, index) {
             case .success(let (request, settings)):
                 jobs.append(QueuedJob(id: id, request: request, settings: settings,
                                       attempt: Int(rows.value(index, "attempt") ?? "1") ?? 1, maxAttempts: Int(rows.value(index, "max_attempts") ?? "1") ?? 1,
-                                      keepWarm: rows.value(index, "keep_warm") == "t"))
+                                      refunds: Int(rows.value(index, "refunds") ?? "0") ?? 0, keepWarm: rows.value(index, "keep_warm") == "t"))
             case .failure(let problem):
                 invalid.append(JobCompletion(id: id, state: .failed, outcome: "failed", error: problem.reason))
             }
         }
-        if !invalid.isEmpty { try await complete(invalid, owner: owner) }
-        return jobs
+        return (jobs, invalid)
     }
 
     /// Records outcomes in one statement. Only jobs still leased to `owner` change: a job whose
@@ -149,9 +177,10 @@ extension JobQueue {
                     status_code = coalesce(u.status, j.status_code), item_bytes = coalesce(u.item_bytes, j.item_bytes),
                     duration_ms = coalesce(u.duration_ms, j.duration_ms),
                     errors = CASE WHEN u.error IS NULL THEN j.errors
-                        ELSE j.errors || jsonb_build_array(jsonb_build_object('at', now(), 'attempt', j.attempt, 'error', u.error)) END,
+                        ELSE \(s).append_error(j.errors, jsonb_build_object('at', now(), 'attempt', j.attempt, 'error', u.error)) END,
                     run_at = CASE WHEN u.delay IS NOT NULL THEN now() + make_interval(secs => u.delay) ELSE j.run_at END,
                     attempt = CASE WHEN u.reset THEN 0 ELSE j.attempt - u.refund END,
+                    refunds = CASE WHEN u.reset THEN 0 WHEN u.state = 'retryable' THEN j.refunds + u.refund ELSE j.refunds END,
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
                     finished_at = CASE WHEN u.state IN ('completed', 'failed') THEN now() END
                 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::float8[], $9::int[], $11::boolean[])
@@ -166,15 +195,18 @@ extension JobQueue {
         }
     }
 
-    /// Extends the leases of every job `owner` is running.
+    /// Extends the leases of the jobs this process holds, by id: a process that took over a
+    /// dead one's name (same host name and pid in a restarted container) does not keep that
+    /// one's jobs alive.
     @discardableResult
-    public func renewLeases(owner: String, leaseSeconds: Double) async throws -> Int {
+    public func renewLeases(owner: String, ids: [Int64], leaseSeconds: Double) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
         let s = self.s
         return try await connection.run { session in
             try session.query("""
                 UPDATE \(s).jobs SET lease_expires_at = now() + make_interval(secs => $2::float8)
-                WHERE lease_owner = $1 AND state = 'running'
-                """, [owner, String(leaseSeconds)]).affected
+                WHERE id = ANY($3::bigint[]) AND lease_owner = $1 AND state = 'running'
+                """, [owner, String(leaseSeconds), PostgresArray.literal(ids)]).affected
         }
     }
 
@@ -189,7 +221,7 @@ extension JobQueue {
                     state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'retryable' END,
                     outcome = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE outcome END,
                     finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
-                    errors = errors || jsonb_build_array(jsonb_build_object('at', now(), 'attempt', attempt,
+                    errors = \(s).append_error(errors, jsonb_build_object('at', now(), 'attempt', attempt,
                         'error', 'lease expired: worker ' || coalesce(lease_owner, '?') || ' stopped or lost contact')),
                     run_at = now(), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE state = 'running' AND lease_expires_at < now()

@@ -21,7 +21,7 @@ struct WorkCommand: AsyncParsableCommand {
     @Flag(help: "Exit when the queue has nothing ready, retryable or running (the cron mode).")
     var drain = false
 
-    @Option(name: .customLong("worker-id"), help: "This worker's name in leases (default: host-pid).")
+    @Option(name: .customLong("worker-id"), help: "This worker's name in leases (default: host-pid-random, unique per process).")
     var workerID: String?
 
     @Option(name: .customLong("lease-seconds"), help: "A claimed job's lease; renewed while it runs, rescued by others after it expires.")
@@ -44,6 +44,10 @@ struct WorkCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("keep-warm-max-interval"), help: "Seconds: a keep-warm job whose item never expires (or was not written) runs again after this long.")
     var keepWarmMaxInterval: Int64 = 86_400
+
+    @Option(name: .customLong("allow-job-header"),
+            help: "A request header jobs may set (repeatable); once given, a job with any other header fails. Default: any header.")
+    var allowedJobHeaders: [String] = []
 
     @Flag(name: .customLong("dry-run"), help: "Fetch, decide, encode and size, but write nothing to DynamoDB.")
     var dryRun = false
@@ -92,12 +96,14 @@ struct WorkCommand: AsyncParsableCommand {
     }
 
     private func serve(queues: [JobQueue], fetcher: OriginFetcher, logger: Logger, printer: ResultPrinter) async throws {
-        let owner = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        // Unique per process: a restarted container often has the same host name and pid 1.
+        let owner = workerID ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: .min ... .max), radix: 16))"
         var configuration = QueueWorker.Configuration(
             queue: queue, owner: owner, leaseSeconds: leaseSeconds, rescueIntervalSeconds: rescueInterval, retentionSeconds: retention,
             drain: drain, pollIntervalMilliseconds: pollIntervalMilliseconds, retry: JobDisposition.Policy(baseDelaySeconds: retryBaseSeconds))
         configuration.refreshLeadSeconds = warming.refreshBeforeSeconds
         configuration.keepWarmMaxIntervalSeconds = keepWarmMaxInterval
+        if !allowedJobHeaders.isEmpty { configuration.allowedJobHeaders = Set(allowedJobHeaders.map { $0.lowercased() }) }
         let worker = QueueWorker(configuration: configuration, queue: queues[0], listener: queues[1], upkeep: queues[2], logger: logger)
         try await dynamoDB.withItemStore(dryRun: dryRun, logger: logger) { store in
             let warmer = Warmer(configuration: warming.warmerConfiguration(concurrency: concurrency, maxItemBytes: fetch.maxItemBytes, dryRun: dryRun),

@@ -101,4 +101,18 @@ struct HostileInputTests {
         }
         #expect((try? CacheKey(request: ReaderRequest(url: "http://bücher.test/"), settings: ReaderSettings()))?.preparedURL == "http://xn--bcher-kva.test/")
     }
+
+    @Test func urlsAreShownWithoutSecretsOrControlCharacters() throws {
+        #expect(Redaction.url("https://user:pa55@a.test/p?x=1&api_key=SECRET&apikey=S2#f") == "https://***@a.test/p?x=1&api_key=REDACTED&apikey=REDACTED#f")
+        #expect(Redaction.url("https://a.test/p?token=T", secretParameters: ["token"]) == "https://a.test/p?token=REDACTED")
+        #expect(Redaction.url("https://a.test/\u{1B}[31mred\u{7}") == "https://a.test/%1B[31mred%07")
+        #expect(Redaction.url("https://a.test/\u{202E}txt") == "https://a.test/%E2%80%AEtxt")
+        #expect(Redaction.url("https://a.test/" + String(repeating: "a", count: 5000)).utf8.count < 600)
+        #expect(Redaction.url("https://a.test/plain?x=1") == "https://a.test/plain?x=1")
+        // Messages about invalid URLs show them redacted too; the key is still computed from the real URL.
+        let error = InvalidRequest.invalidPort("http://u:secret@a.test:99999/?api_key=K")
+        #expect(!error.description.contains("secret") && !error.description.contains("=K"))
+        let key = try CacheKey(request: ReaderRequest(url: "http://u:secret@a.test/?api_key=K"), settings: ReaderSettings())
+        #expect(key.preparedURL == "http://u:secret@a.test/?api_key=K")
+    }
 }

@@ -2,9 +2,10 @@ import CacheWarmCore
 import Testing
 
 struct JobDispositionTests {
-    func decide(status: Int? = nil, failed: Bool = false, retryable: Bool = false, retryAfter: Double? = nil, attempt: Int = 1, max: Int = 5, random: Double = 0.5) -> JobDisposition {
+    func decide(status: Int? = nil, failed: Bool = false, retryable: Bool = false, retryAfter: Double? = nil, attempt: Int = 1, max: Int = 5,
+                refunds: Int = 0, random: Double = 0.5) -> JobDisposition {
         JobDisposition.decide(status: status, failed: failed, retryable: retryable, retryAfterSeconds: retryAfter, attempt: attempt, maxAttempts: max,
-                              policy: JobDisposition.Policy(baseDelaySeconds: 2, maxDelaySeconds: 60, maxRetryAfterSeconds: 300), random: random)
+                              refunds: refunds, policy: JobDisposition.Policy(baseDelaySeconds: 2, maxDelaySeconds: 60, maxRetryAfterSeconds: 300), random: random)
     }
 
     @Test func successAndPlainClientErrorsComplete() {
@@ -24,6 +25,14 @@ struct JobDispositionTests {
     @Test func retryAfterIsHonouredCappedAndDoesNotSpendAnAttempt() {
         #expect(decide(status: 429, retryAfter: 30, attempt: 5, max: 5) == .retry(delaySeconds: 30, refundAttempt: true))
         #expect(decide(status: 503, retryAfter: 86_400) == .retry(delaySeconds: 300, refundAttempt: true))
+    }
+
+    @Test func retryAfterZeroIsNoHotLoopAndRefundsRunOut() {
+        #expect(decide(status: 429, retryAfter: 0) == .retry(delaySeconds: 1, refundAttempt: true))
+        #expect(decide(status: 429, retryAfter: 30, attempt: 2, max: 5, refunds: 9) == .retry(delaySeconds: 30, refundAttempt: true))
+        // After ten refunds the attempt counts, with the usual backoff, and the job ends when they are spent.
+        #expect(decide(status: 429, retryAfter: 30, attempt: 2, max: 5, refunds: 10) == .retry(delaySeconds: 2, refundAttempt: false))
+        #expect(decide(status: 429, retryAfter: 30, attempt: 5, max: 5, refunds: 10) == .fail)
     }
 
     @Test func exhaustedAttemptsAndPermanentFailuresFail() {

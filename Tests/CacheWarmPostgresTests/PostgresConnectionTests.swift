@@ -105,7 +105,7 @@ struct PostgresConnectionTests {
         let second = try await queue.enqueue([try job("http://a.test/?y=2&x=1", priority: 7, runAt: 1_900_000_000), try job("http://a.test/?x=1&y=2", priority: 0, runAt: 2_100_000_000)])
         #expect(second.new == 0 && second.deduplicated == 2)
         let claimed = try await queue.claim(queue: "default", max: 10, owner: "t", leaseSeconds: 30)
-        #expect(claimed.map(\.request.url) == ["http://a.test/other"])  // the other one runs in 2030
+        #expect(claimed.jobs.map(\.request.url) == ["http://a.test/other"])  // the other one runs in 2030
         await queue.close()
     }
 }
