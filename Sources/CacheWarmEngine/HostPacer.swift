@@ -8,6 +8,11 @@ struct HostPacer {
     let maxPause: Duration
     private var inFlight: [String: Int] = [:]
     private var readyAt: [String: ContinuousClock.Instant] = [:]
+    static let idleHostsKept = 1024
+    private var pruneAbove = idleHostsKept
+
+    /// Hosts with state (in flight, or paced), for tests of eviction.
+    var trackedHosts: Int { Set(inFlight.keys).union(readyAt.keys).count }
 
     init(perHost: Int, requestsPerSecond: Double?, maxPause: Duration) {
         self.perHost = perHost
@@ -21,6 +26,12 @@ struct HostPacer {
 
     /// `jitter` in [0, 1): the next start may come up to half an interval later.
     mutating func started(_ host: String, now: ContinuousClock.Instant, jitter: Double) {
+        // A long-running worker sees many hosts: state of idle hosts whose time has passed goes.
+        // The threshold doubles with what must stay, so pruning stays linear overall.
+        if readyAt.count > pruneAbove {
+            readyAt = readyAt.filter { $0.value > now || inFlight[$0.key] != nil }
+            pruneAbove = max(Self.idleHostsKept, 2 * readyAt.count)
+        }
         inFlight[host, default: 0] += 1
         if let interval { readyAt[host] = now + interval + interval * (jitter / 2) }
     }
@@ -28,8 +39,11 @@ struct HostPacer {
     /// 429 and 503 pause the host for its Retry-After (default one second), at most `maxPause`.
     mutating func finished(_ host: String, status: Int?, retryAfterSeconds: Double?, now: ContinuousClock.Instant) {
         inFlight[host, default: 1] -= 1
+        if inFlight[host] == 0 { inFlight[host] = nil }
         guard status == 429 || status == 503 else { return }
-        let pause = min(maxPause, .milliseconds(Int64((retryAfterSeconds ?? 1) * 1000)))
+        // Clamped before conversion: a Retry-After of 10^18 seconds must not overflow.
+        let seconds = min(max(retryAfterSeconds ?? 1, 0), Double(maxPause.components.seconds) + 1)
+        let pause = min(maxPause, .milliseconds(Int64(seconds * 1000)))
         readyAt[host] = max(readyAt[host] ?? now, now + pause)
     }
 

@@ -8,6 +8,9 @@ public struct WarmReport: Sendable {
     public private(set) var total = 0
     public var elapsedSeconds: Double = 0
 
+    public static let maxHosts = 1000
+    public static let otherHosts = "(other hosts)"
+
     public init() {}
 
     public init(_ results: [WarmResult], elapsedSeconds: Double) {
@@ -18,7 +21,9 @@ public struct WarmReport: Sendable {
     public mutating func add(_ result: WarmResult) {
         let category = result.outcome.category
         counts[category, default: 0] += 1
-        hosts[result.host, default: [:]][category, default: 0] += 1
+        // Bounded for a worker that runs for weeks: hosts past the limit are counted together.
+        let host = hosts[result.host] != nil || hosts.count < Self.maxHosts ? result.host : Self.otherHosts
+        hosts[host, default: [:]][category, default: 0] += 1
         total += 1
         if case .filled(_, let bytes, _) = result.outcome { itemBytes += bytes }
         if case .wouldFill(_, let bytes, _) = result.outcome { itemBytes += bytes }

@@ -29,7 +29,7 @@ struct WarmingOptions: ParsableArguments {
     func validate() throws {
         guard refreshBeforeSeconds >= 0 else { throw ValidationError("--refresh-before must not be negative") }
         guard perHost > 0 else { throw ValidationError("--per-host must be at least 1") }
-        guard perHostRate.map({ $0 > 0 }) ?? true else { throw ValidationError("--per-host-rate must be positive") }
+        guard perHostRate.map({ $0 >= 0.001 && $0 <= 1_000_000 }) ?? true else { throw ValidationError("--per-host-rate must be between 0.001 and 1000000") }
         guard expireJitterSeconds >= 0 else { throw ValidationError("--expire-jitter must not be negative") }
     }
 }
