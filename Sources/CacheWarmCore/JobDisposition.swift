@@ -33,11 +33,14 @@ public enum JobDisposition: Sendable, Equatable {
     ///   - failed: the attempt failed (fetch or write), `retryable` says whether it may pass.
     ///   - retryAfterSeconds: the origin's Retry-After, if it sent one.
     ///   - refunds: attempts given back to this job so far.
+    ///   - storeUnavailable: the item store could not be used: the job is not at fault.
     ///   - random: a draw in [0, 1) for full jitter.
     public static func decide(
         status: Int?, failed: Bool, retryable: Bool, retryAfterSeconds: Double?, attempt: Int, maxAttempts: Int, refunds: Int = 0,
-        policy: Policy = Policy(), random: Double
+        storeUnavailable: Bool = false, policy: Policy = Policy(), random: Double
     ) -> JobDisposition {
+        // A store outage of minutes fails no job: it goes back without spending an attempt.
+        if storeUnavailable { return .retry(delaySeconds: policy.baseDelaySeconds * (1 + random), refundAttempt: true) }
         let transientStatus = status.map { $0 == 408 || $0 == 429 || $0 >= 500 } ?? false
         guard (failed && retryable) || transientStatus else { return failed ? .fail : .complete }
         if let retryAfterSeconds, status == 429 || status == 503, refunds < policy.maxRefunds {

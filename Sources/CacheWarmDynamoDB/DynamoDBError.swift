@@ -32,6 +32,14 @@ public struct DynamoDBError: Error, Sendable, CustomStringConvertible {
         "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
     ]
 
+    static let credentialsTypes: Set<String> = [
+        "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException", "ExpiredToken", "IncompleteSignatureException",
+        "MissingAuthenticationTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch", "AccessDeniedException",
+    ]
+
+    /// The credentials are missing, wrong, expired or not allowed: no item is at fault.
+    public var isCredentialsProblem: Bool { kind == .service && Self.credentialsTypes.contains(type) }
+
     /// Throttling, 5xx and transport failures are worth another try; validation errors are not.
     public var isRetryable: Bool {
         switch kind {

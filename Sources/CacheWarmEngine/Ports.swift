@@ -30,12 +30,31 @@ public struct FetchFailure: Error, Sendable, Equatable {
     public var retryable: Bool { kind == .transient }
 }
 
+/// A store call that failed, and whether the item or the store is at fault.
+public struct StoreFailure: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// This item or request was refused (validation): trying again will not help.
+        case rejected
+        /// The store cannot be used now (throttled, unreachable, 5xx, credentials): not the
+        /// job's fault, so it spends no attempt, and the worker stops claiming for a while.
+        case unavailable
+    }
+
+    public var kind: Kind
+    public var reason: String
+
+    public init(_ kind: Kind, reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+}
+
 /// What the engine needs from the DynamoDB adapter.
 public protocol CacheItemStore: Sendable {
-    /// Writes every item; returns the keys that failed, with a reason each.
-    func write(_ items: [Item]) async -> [String: String]
-    /// What the table holds for these keys (absent keys are missing); nil when it cannot be read.
-    func read(keys: [String]) async -> [String: StoredItemState]?
-    /// After a 304: only `value.expires`, `value.headers` and `ttl` change. Returns an error text.
-    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String?
+    /// Writes every item; returns the keys that failed, with the failure each.
+    func write(_ items: [Item]) async -> [String: StoreFailure]
+    /// What the table holds for these keys (absent keys are missing).
+    func read(keys: [String]) async -> Result<[String: StoredItemState], StoreFailure>
+    /// After a 304: only `value.expires`, `value.headers` and `ttl` change.
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> StoreFailure?
 }

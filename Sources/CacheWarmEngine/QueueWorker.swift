@@ -204,7 +204,7 @@ final class QueueJobSource: WarmJobSource {
         }
         let disposition = JobDisposition.decide(
             status: result.status, failed: failed, retryable: result.retryable, retryAfterSeconds: result.retryAfterSeconds,
-            attempt: result.attempt, maxAttempts: result.maxAttempts, refunds: refunds, policy: policy, random: random)
+            attempt: result.attempt, maxAttempts: result.maxAttempts, refunds: refunds, storeUnavailable: result.storeUnavailable, policy: policy, random: random)
         let outcome = result.outcome.category.rawValue
         let error = failed || disposition != .complete ? "\(result.status.map { "HTTP \($0): " } ?? "")\(result.outcome.detail)" : nil
         switch disposition {

@@ -71,6 +71,8 @@ public struct WarmResult: Sendable {
     public let outcome: WarmOutcome
     /// A failure that may pass (network, timeout, throttled write).
     public let retryable: Bool
+    /// The item store could not be used (outage, throttling, credentials): no attempt is spent.
+    public let storeUnavailable: Bool
     /// The origin's Retry-After, in seconds.
     public let retryAfterSeconds: Double?
     public let durationMicroseconds: Int64
@@ -80,7 +82,7 @@ public struct WarmResult: Sendable {
     public let maxAttempts: Int
     public let keepWarm: Bool
 
-    public init(url: String, host: String, status: Int?, outcome: WarmOutcome, retryable: Bool = false, retryAfterSeconds: Double? = nil,
+    public init(url: String, host: String, status: Int?, outcome: WarmOutcome, retryable: Bool = false, storeUnavailable: Bool = false, retryAfterSeconds: Double? = nil,
                 durationMicroseconds: Int64 = 0, queueID: Int64? = nil, attempt: Int = 1, maxAttempts: Int = 1, keepWarm: Bool = false) {
         self.keepWarm = keepWarm
         self.url = url
@@ -88,6 +90,7 @@ public struct WarmResult: Sendable {
         self.status = status
         self.outcome = outcome
         self.retryable = retryable
+        self.storeUnavailable = storeUnavailable
         self.retryAfterSeconds = retryAfterSeconds
         self.durationMicroseconds = durationMicroseconds
         self.queueID = queueID

@@ -29,6 +29,10 @@ public struct Warmer: Sendable {
         /// Written expiries are moved earlier by a random 0…this many seconds, so URLs warmed
         /// together do not all expire together (never later than the origin allows).
         public var expireJitterSeconds: Int64 = 0
+        /// While the store is unavailable no jobs are claimed: first for this long, doubling
+        /// with each failure in a row up to `maxStorePause`.
+        public var storePause: Duration = .seconds(1)
+        public var maxStorePause: Duration = .seconds(60)
 
         public init(concurrency: Int = 16, maxItemBytes: Int = ItemSize.dynamoDBLimitBytes, writeBatchSize: Int = 25, concurrentWrites: Int = 4,
                     dryRun: Bool = false, refreshLeadSeconds: Int64 = 300, force: Bool = false, perHostConcurrency: Int = 8) {
@@ -69,9 +73,9 @@ public struct Warmer: Sendable {
     }
 
     private enum Step: Sendable {
-        case claimed([WarmJob]?, stored: [String: StoredItemState])
+        case claimed([WarmJob]?, stored: Result<[String: StoredItemState], StoreFailure>)
         case encoded(Encoded)
-        case written(batch: [Encoded], failures: [String: String])
+        case written(batch: [Encoded], failures: [String: StoreFailure])
         /// A host paced by rate or a 429/503 pause may start again.
         case tick
     }
@@ -96,6 +100,7 @@ public struct Warmer: Sendable {
             var pacer = HostPacer(perHost: configuration.perHostConcurrency, requestsPerSecond: configuration.perHostRate,
                                   maxPause: configuration.maxHostPause)
             var ticking = false
+            var breaker = StoreBreaker(basePause: configuration.storePause, maxPause: configuration.maxStorePause)
             while true {
                 // Start what the global and per-host bounds allow, oldest first.
                 let clock = ContinuousClock.now
@@ -109,7 +114,7 @@ public struct Warmer: Sendable {
                     group.addTask { .encoded(await encode(job, validators: validators, stored: state)) }
                 }
                 // Jobs held back by time (rate, pause) need a wake-up even when nothing else runs.
-                if !ticking, let wake = pacer.nextReady(waiting.map(\.0.host), now: clock) {
+                if !ticking, let wake = [pacer.nextReady(waiting.map(\.0.host), now: clock), breaker.reopensAt(now: clock)].compactMap({ $0 }).min() {
                     group.addTask { try? await Task.sleep(until: wake, clock: .continuous); return .tick }
                     ticking = true
                 }
@@ -120,7 +125,7 @@ public struct Warmer: Sendable {
                 let backlog = pending.reduce(0) { $0 + $1.itemBytes }
                 let writesKeepUp = pending.count < configuration.writeBatchSize * configuration.concurrentWrites * 2
                     && backlog < configuration.writeBatchBytes * configuration.concurrentWrites * 2
-                if !claiming && !exhausted && free > 0 && writesKeepUp {
+                if !claiming && !exhausted && free > 0 && writesKeepUp && breaker.allowsClaims(now: clock) {
                     group.addTask { await claim(from: source, max: free) }
                     claiming = true
                 }
@@ -146,9 +151,22 @@ public struct Warmer: Sendable {
                 }
                 guard let step = await group.next() else { break }
                 switch step {
-                case .claimed(let jobs, let stored):
+                case .claimed(let jobs, let read):
                     claiming = false
                     guard let jobs else { exhausted = true; continue }
+                    let stored: [String: StoredItemState]
+                    switch read {
+                    case .success(let items):
+                        breaker.succeeded()
+                        stored = items
+                    case .failure(let failure) where failure.kind == .unavailable:
+                        // Nothing is fetched that could not be written; the jobs go back unspent.
+                        breaker.failed(now: .now, random: Double.random(in: 0..<1))
+                        for job in jobs { report(result(job, .failed("DynamoDB read: \(failure.reason)"), retryable: true, storeUnavailable: true, micros: 0)) }
+                        continue
+                    case .failure:
+                        stored = [:]
+                    }
                     let now = now()
                     for job in jobs {
                         let state = stored[job.key.key]
@@ -167,9 +185,18 @@ public struct Warmer: Sendable {
                     if encoded.items.isEmpty { report(encoded.result) } else { pending.append(encoded) }
                 case .written(let batch, let failures):
                     writing -= 1
+                    if failures.values.contains(where: { $0.kind == .unavailable }) {
+                        breaker.failed(now: .now, random: Double.random(in: 0..<1))
+                    } else {
+                        breaker.succeeded()
+                    }
                     for encoded in batch {
-                        let failed = encoded.items.compactMap { Self.key(of: $0).flatMap { failures[$0] } }
-                        report(failed.isEmpty ? encoded.result : encoded.result.replacing(.failed("DynamoDB write: \(failed[0])"), retryable: true))
+                        guard let failure = encoded.items.lazy.compactMap({ Self.key(of: $0).flatMap { failures[$0] } }).first else {
+                            report(encoded.result)
+                            continue
+                        }
+                        report(encoded.result.replacing(.failed("DynamoDB write: \(failure.reason)"), retryable: failure.kind == .unavailable,
+                                                        storeUnavailable: failure.kind == .unavailable))
                     }
                 }
             }
@@ -179,14 +206,16 @@ public struct Warmer: Sendable {
     /// Takes the next jobs and, unless forced, reads what the table holds for them (one
     /// BatchGetItem per claim) so that fresh items are hits.
     private func claim(from source: some WarmJobSource, max: Int) async -> Step {
-        guard let jobs = await source.next(max: max) else { return .claimed(nil, stored: [:]) }
-        if configuration.force || jobs.isEmpty { return .claimed(jobs, stored: [:]) }
-        return .claimed(jobs, stored: await store.read(keys: jobs.map(\.key.key)) ?? [:])
+        guard let jobs = await source.next(max: max) else { return .claimed(nil, stored: .success([:])) }
+        if configuration.force || jobs.isEmpty { return .claimed(jobs, stored: .success([:])) }
+        return .claimed(jobs, stored: await store.read(keys: jobs.map(\.key.key)))
     }
 
-    func result(_ job: WarmJob, _ outcome: WarmOutcome, status: Int? = nil, retryable: Bool = false, retryAfter: Double? = nil, micros: Int64) -> WarmResult {
-        WarmResult(url: Redaction.url(job.request.url, secretParameters: job.settings.ignoredParameters), host: job.host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfter,
-                   durationMicroseconds: micros, queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts, keepWarm: job.keepWarm)
+    func result(_ job: WarmJob, _ outcome: WarmOutcome, status: Int? = nil, retryable: Bool = false, storeUnavailable: Bool = false,
+                retryAfter: Double? = nil, micros: Int64) -> WarmResult {
+        WarmResult(url: Redaction.url(job.request.url, secretParameters: job.settings.ignoredParameters), host: job.host, status: status, outcome: outcome,
+                   retryable: retryable, storeUnavailable: storeUnavailable, retryAfterSeconds: retryAfter, durationMicroseconds: micros,
+                   queueID: job.queueID, attempt: job.attempt, maxAttempts: job.maxAttempts, keepWarm: job.keepWarm)
     }
 
     /// Fetch, decide, encode and size one job (in a child task: CPU work runs in parallel).
@@ -209,9 +238,10 @@ public struct Warmer: Sendable {
             case .tooLarge: return done(.oversize(failure.reason))
             case .transient, .permanent: return done(.failed(failure.reason), retryable: failure.retryable)
             }
-        case .success(let response) where response.status == 304 && stored != nil && !validators.isEmpty:
-            let (outcome, retryable) = await revalidate(job, stored: stored!, response: response)
-            return done(outcome, status: 304, retryable: retryable)
+        case .success(let response) where response.status == 304 && !validators.isEmpty:
+            guard let stored else { return done(.failed("304 to a request without a stored item"), status: 304) }
+            let (outcome, unavailable) = await revalidate(job, stored: stored, response: response)
+            return Encoded(job: job, items: [], result: result(job, outcome, status: 304, retryable: unavailable, storeUnavailable: unavailable, micros: micros))
         case .success(let response):
             let savedAt = now()
             let retryAfter = JobDisposition.retryAfterSeconds(response.headers, now: savedAt)
@@ -232,6 +262,7 @@ public struct Warmer: Sendable {
     }
 
     /// A 304: the stored item stays, with the expiry and headers the 304 brings (spec §4.3).
+    /// The outcome, and whether the store was unavailable.
     private func revalidate(_ job: WarmJob, stored: StoredItemState, response: FetchedResponse) async -> (WarmOutcome, Bool) {
         guard let (headers, expires) = Freshness.revalidated(
             stored: stored, notModifiedHeaders: response.headers, method: job.key.method, preparedURL: job.key.preparedURL,
@@ -240,8 +271,8 @@ public struct Warmer: Sendable {
         let outcome = WarmOutcome.revalidated(key: job.key.key, expires: expires?.isoformat)
         if configuration.dryRun { return (outcome, false) }
         let stored = ItemEncoder.storedResponseHeaders(headers, ignored: job.settings.ignoredParameters)
-        if let error = await store.revalidate(key: job.key.key, headers: stored, expires: expires) {
-            return (.failed("DynamoDB update: \(error)"), true)
+        if let failure = await store.revalidate(key: job.key.key, headers: stored, expires: expires) {
+            return (.failed("DynamoDB update: \(failure.reason)"), failure.kind == .unavailable)
         }
         return (outcome, false)
     }
@@ -253,8 +284,8 @@ public struct Warmer: Sendable {
 }
 
 extension WarmResult {
-    func replacing(_ outcome: WarmOutcome, retryable: Bool) -> WarmResult {
-        WarmResult(url: url, host: host, status: status, outcome: outcome, retryable: retryable, retryAfterSeconds: retryAfterSeconds,
+    func replacing(_ outcome: WarmOutcome, retryable: Bool, storeUnavailable: Bool) -> WarmResult {
+        WarmResult(url: url, host: host, status: status, outcome: outcome, retryable: retryable, storeUnavailable: storeUnavailable, retryAfterSeconds: retryAfterSeconds,
                    durationMicroseconds: durationMicroseconds, queueID: queueID, attempt: attempt, maxAttempts: maxAttempts, keepWarm: keepWarm)
     }
 }

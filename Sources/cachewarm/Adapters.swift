@@ -8,25 +8,32 @@ struct DynamoDBItemStore: CacheItemStore {
     let client: DynamoDBClient
     let table: String
 
-    func write(_ items: [Item]) async -> [String: String] {
+    func write(_ items: [Item]) async -> [String: StoreFailure] {
         let result = await client.batchWrite(table, items: items)
-        return Dictionary(result.failed.map { ($0.key, $0.error.description) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(result.failed.map { ($0.key, Self.failure($0.error)) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func read(keys: [String]) async -> [String: StoredItemState]? {
-        guard let items = try? await client.batchGetItems(table, keys: keys, projection: ["key", "value.expires", "value.headers", "value.status_code"]) else {
-            return nil
+    func read(keys: [String]) async -> Result<[String: StoredItemState], StoreFailure> {
+        do {
+            let items = try await client.batchGetItems(table, keys: keys, projection: ["key", "value.expires", "value.headers", "value.status_code"])
+            return .success(items.compactMapValues(StoredItemState.init(item:)))
+        } catch {
+            return .failure(Self.failure(error))
         }
-        return items.compactMapValues(StoredItemState.init(item:))
     }
 
-    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String? {
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> StoreFailure? {
         do {
             try await client.updateFreshness(table, key: key, headers: headers.mapValues(AttributeValue.s), expires: expires.map { ($0.isoformat, $0.roundedEpochSeconds) })
             return nil
         } catch {
-            return error.description
+            return Self.failure(error)
         }
+    }
+
+    /// Throttling, outages and credential trouble are the store's; anything else the item's.
+    static func failure(_ error: DynamoDBError) -> StoreFailure {
+        StoreFailure(error.isRetryable || error.isCredentialsProblem ? .unavailable : .rejected, reason: error.description)
     }
 }
 
@@ -46,9 +53,9 @@ extension StoredItemState {
 
 /// `--dry-run`: nothing is written.
 struct DiscardingItemStore: CacheItemStore {
-    func write(_ items: [Item]) async -> [String: String] { [:] }
-    func read(keys: [String]) async -> [String: StoredItemState]? { [:] }
-    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String? { nil }
+    func write(_ items: [Item]) async -> [String: StoreFailure] { [:] }
+    func read(keys: [String]) async -> Result<[String: StoredItemState], StoreFailure> { .success([:]) }
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> StoreFailure? { nil }
 }
 
 extension OriginFetcher: OriginFetching {

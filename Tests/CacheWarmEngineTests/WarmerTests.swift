@@ -29,15 +29,26 @@ final class FakeOrigin: OriginFetching {
     }
 }
 
-/// A table in memory that can refuse chosen keys.
+/// A table in memory that can refuse chosen keys, and be unavailable for its first calls.
 final class FakeStore: CacheItemStore {
     let stored = Mutex<[String: Item]>([:])
     let batches = Mutex<[Int]>([])
     let refuse: Set<String>
+    /// Calls (reads and writes) still to answer "unavailable".
+    let outage: Mutex<Int>
+    let reads = Mutex(0)
 
-    init(refuse: Set<String> = [], existing: [String: StoredItemState] = [:]) {
+    init(refuse: Set<String> = [], existing: [String: StoredItemState] = [:], unavailableCalls: Int = 0) {
         self.refuse = refuse
         self.existing = existing
+        outage = Mutex(unavailableCalls)
+    }
+
+    func down() -> Bool {
+        outage.withLock { left in
+            defer { left = max(0, left - 1) }
+            return left > 0
+        }
     }
 
     let revalidated = Mutex<[String: (headers: [String: String], expires: Timestamp?)]>([:])
@@ -47,21 +58,30 @@ final class FakeStore: CacheItemStore {
         self.init(refuse: [], existing: existing)
     }
 
-    func read(keys: [String]) async -> [String: StoredItemState]? {
-        existing.filter { keys.contains($0.key) }
+    func read(keys: [String]) async -> Result<[String: StoredItemState], StoreFailure> {
+        reads.withLock { $0 += 1 }
+        if down() { return .failure(StoreFailure(.unavailable, reason: "UnrecognizedClientException: expired")) }
+        return .success(existing.filter { keys.contains($0.key) })
     }
 
-    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> String? {
+    func revalidate(key: String, headers: [String: String], expires: Timestamp?) async -> StoreFailure? {
         revalidated.withLock { $0[key] = (headers, expires) }
         return nil
     }
 
-    func write(_ items: [Item]) async -> [String: String] {
+    func write(_ items: [Item]) async -> [String: StoreFailure] {
         batches.withLock { $0.append(items.count) }
-        var failures: [String: String] = [:]
+        var failures: [String: StoreFailure] = [:]
+        let unavailable = down()
         for item in items {
             guard case .s(let key)? = item["key"] else { continue }
-            if refuse.contains(key) { failures[key] = "ValidationException: refused" } else { stored.withLock { $0[key] = item } }
+            if unavailable {
+                failures[key] = StoreFailure(.unavailable, reason: "ThrottlingException: slow down")
+            } else if refuse.contains(key) {
+                failures[key] = StoreFailure(.rejected, reason: "ValidationException: refused")
+            } else {
+                stored.withLock { $0[key] = item }
+            }
         }
         return failures
     }
@@ -174,6 +194,38 @@ struct WarmerTests {
         let outcomes = try await run(urls, origin: FakeOrigin(Dictionary(uniqueKeysWithValues: urls.map { Self.ok($0) })), store: store)
         #expect(outcomes[urls[3]] == .failed("DynamoDB write: ValidationException: refused"))
         #expect(outcomes.values.filter { $0.category == .filled }.count == 9)
+    }
+
+    @Test func whileTheStoreIsUnavailableNothingIsFetchedAndNoAttemptIsSpent() async throws {
+        let urls = (0..<40).map { "http://e.test/\($0)" }
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: urls.map { Self.ok($0) }))
+        // The first two reads fail: their claims' jobs come back unfetched, and claims pause in between.
+        let store = FakeStore(unavailableCalls: 2)
+        var configuration = Warmer.Configuration(concurrency: 10)
+        configuration.storePause = .milliseconds(20)
+        let warmer = Warmer(configuration: configuration, fetcher: origin, store: store, now: { Self.now })
+        let results = await warmer.run(try Self.jobs(urls)) { _ in }
+        let unavailable = results.filter(\.storeUnavailable)
+        #expect(unavailable.count == 20)
+        #expect(unavailable.allSatisfy { $0.retryable && $0.outcome == .failed("DynamoDB read: UnrecognizedClientException: expired") })
+        #expect(origin.order.withLock { $0.count } == 20)
+        #expect(results.filter { $0.outcome.category == .filled }.count == 20)
+        #expect(JobDisposition.decide(status: nil, failed: true, retryable: true, retryAfterSeconds: nil, attempt: 5, maxAttempts: 5,
+                                      storeUnavailable: true, random: 0) == .retry(delaySeconds: 2, refundAttempt: true))
+    }
+
+    @Test func aThrottledWriteIsAStoreOutageNotTheJobsFault() async throws {
+        let urls = (0..<3).map { "http://f.test/\($0)" }
+        let store = FakeStore(unavailableCalls: 0)
+        let origin = FakeOrigin(Dictionary(uniqueKeysWithValues: urls.map { Self.ok($0) }))
+        var configuration = Warmer.Configuration(concurrency: 3)
+        configuration.storePause = .milliseconds(10)
+        configuration.force = true  // no read: the one unavailable call is the write
+        store.outage.withLock { $0 = 1 }
+        let warmer = Warmer(configuration: configuration, fetcher: origin, store: store, now: { Self.now })
+        let results = await warmer.run(try Self.jobs(urls)) { _ in }
+        #expect(results.allSatisfy { $0.storeUnavailable && $0.outcome == .failed("DynamoDB write: ThrottlingException: slow down") })
+        #expect(store.reads.withLock { $0 } == 0)
     }
 
     @Test func aRedirectIsStoredUnderTheRequestedAndTheFinalURL() async throws {
