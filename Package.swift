@@ -5,7 +5,8 @@ let package = Package(
     name: "cachewarm",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "cachewarm", targets: ["cachewarm"])
+        .executable(name: "cachewarm", targets: ["cachewarm"]),
+        .executable(name: "cachewarm-fuzz", targets: ["cachewarm-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,7 +77,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "CacheWarmCoreTests", dependencies: ["CacheWarmCore"]),
+        // Fuzz targets: every parser of outside input as a function of bytes (scripts/fuzz.sh).
+        .target(name: "CacheWarmFuzzTargets", dependencies: ["CacheWarmCore"]),
+        .executableTarget(name: "cachewarm-fuzz", dependencies: ["CacheWarmFuzzTargets"]),
+        .testTarget(name: "CacheWarmCoreTests", dependencies: ["CacheWarmCore", "CacheWarmFuzzTargets"]),
         .testTarget(
             name: "CacheWarmDynamoDBTests",
             dependencies: [

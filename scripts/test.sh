@@ -20,3 +20,5 @@ cw_log "queue: PostgreSQL correctness scenarios"
 scripts/queue-test.sh
 cw_log "interop test: cachewarm writes, real requests-cache reads"
 scripts/interop-test.sh
+cw_log "fuzz: every parser of outside input, briefly (scripts/fuzz.sh for longer runs)"
+scripts/fuzz.sh "${CACHEWARM_FUZZ_SECONDS:-8}"
