@@ -16,6 +16,8 @@ swift test --skip-build
 
 cw_log "CLI contract: messages and exit codes"
 scripts/cli-test.sh
+cw_log "bad input: hostile origins, jobs, flags and enqueuers"
+scripts/bad-input-test.sh
 cw_log "queue: PostgreSQL correctness scenarios"
 scripts/queue-test.sh
 cw_log "interop test: cachewarm writes, real requests-cache reads"

@@ -92,12 +92,12 @@ extension JobQueue {
     /// A row's request and reader settings; invalid JSON is a reason, not a crash.
     static func request(_ rows: PostgresRows, _ index: Int) -> Result<(ReaderRequest, ReaderSettings), InvalidJob> {
         guard let headersJSON = try? JSONValue.parse(rows.value(index, "headers") ?? "[]"), let list = headersJSON.array else {
-            return .failure(InvalidJob("headers must be a JSON array of [name, value] pairs"))
+            return .failure(InvalidJob("invalid job: headers must be a JSON array of [name, value] pairs"))
         }
         var headers: [HTTPHeader] = []
         for pair in list {
             guard let items = pair.array, items.count == 2, let name = items[0].string, let value = items[1].string else {
-                return .failure(InvalidJob("headers must be a JSON array of [name, value] pairs"))
+                return .failure(InvalidJob("invalid job: headers must be a JSON array of [name, value] pairs"))
             }
             headers.append(HTTPHeader(name: name, value: value))
         }
@@ -105,9 +105,9 @@ extension JobQueue {
         do {
             settings = try ReaderSettings(json: try JSONValue.parse(rows.value(index, "settings") ?? "{}"))
         } catch let error as ReaderSettings.JSONError {
-            return .failure(InvalidJob("settings: \(error.description)"))
+            return .failure(InvalidJob("invalid job: settings: \(error.description)"))
         } catch {
-            return .failure(InvalidJob("settings must be a JSON object"))
+            return .failure(InvalidJob("invalid job: settings must be a JSON object"))
         }
         let request = ReaderRequest(
             method: (rows.value(index, "method") ?? "GET").uppercased(), url: rows.value(index, "url") ?? "", headers: headers,

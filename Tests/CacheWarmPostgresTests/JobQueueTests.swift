@@ -93,7 +93,7 @@ struct JobQueueTests {
             #expect(try await sql(look, "SELECT state || ' ' || outcome FROM \(s).jobs WHERE url = 'http://a.test/?a=1&b=2'") == "cancelled duplicate")
             #expect(try await sql(look, "SELECT state || ' ' || attempt FROM \(s).jobs WHERE url = 'http://a.test/ok'") == "available 0")
             let huge = try await sql(look, "SELECT state || ' ' || attempt || ' ' || (errors->0->>'error') FROM \(s).jobs WHERE url = 'http://a.test/huge'")
-            #expect(huge?.hasPrefix("failed 1 settings: urls_expire_after.*") == true, "\(huge ?? "")")
+            #expect(huge?.hasPrefix("failed 1 invalid job: settings: urls_expire_after.*") == true, "\(huge ?? "")")
             // A JSON body nested too deep is keyed as raw bytes, as any body that does not parse.
             #expect(try await sql(look, "SELECT state FROM \(s).jobs WHERE url = 'http://a.test/deep'") == "available")
             #expect(try await queue.keyUnkeyedJobs(limit: 10, owner: "w", leaseSeconds: 30) == 0)
@@ -118,7 +118,7 @@ struct JobQueueTests {
             let claimed = try await queue.claim(queue: "default", max: 10, owner: "w", leaseSeconds: 30)
             #expect(claimed.jobs.map(\.request.url) == ["http://a.test/good"])
             #expect(claimed.invalid.count == 1)
-            #expect(claimed.invalid.first?.error?.hasPrefix("settings: expire_after") == true)
+            #expect(claimed.invalid.first?.error?.hasPrefix("invalid job: settings: expire_after") == true)
             try await queue.complete(claimed.invalid, owner: "w")
             #expect(try await sql(look, "SELECT state FROM \(s).jobs WHERE url = 'http://a.test/bad'") == "failed")
         }

@@ -7,8 +7,11 @@ bodies just under and over the item limit). With --root DIR it also serves the f
 --manifest FILE writes, for every fixed route, the sha256 of the body as requests decodes it.
 It counts requests per path and query (GET /__counts) so tests can prove what was fetched;
 /slow?ms=N answers after N milliseconds, and /item?... answers a small JSON document for any query.
+/hostile/... are what a hostile origin sends (scripts/bad-input-test.sh): headers with non-ASCII
+digits and huge numbers, a gzip bomb, 429 with Retry-After: 0, a redirect to a private address.
 """
 import argparse
+import functools
 import gzip
 import hashlib
 import json
@@ -49,6 +52,29 @@ def routes(big_under, big_over):
         '/big/under': (200, [('Content-Type', 'application/octet-stream')], b'u' * big_under, 'hit'),
         '/big/over': (200, [('Content-Type', 'application/octet-stream')], b'o' * big_over, 'miss'),
     }
+
+
+def hostile(path, query):
+    """Raw (status line, headers as bytes, body) for /hostile/... routes, or None."""
+    params = dict(p.split('=', 1) for p in query.split('&') if '=' in p)
+    if path == '/hostile/retry-after':
+        return b'200 OK', [b'Content-Type: text/plain', 'Retry-After: 1 Jan \u0662\u0660\u0662\u0666 00:00:00'.encode()], b'ok'
+    if path == '/hostile/dates':
+        return b'200 OK', [b'Content-Type: text/plain', b'Cache-Control: max-age=99999999999999999999999999',
+                           'Expires: Thu, \u0660\u0661 Jan 2026 00:00:00 GMT'.encode(), b'Last-Modified: Thu, 01 Jan 0000 00:00:00 GMT'], b'dates'
+    if path == '/hostile/bomb':
+        return b'200 OK', [b'Content-Type: application/json', b'Content-Encoding: gzip'], bomb()
+    if path == '/hostile/429-zero':
+        return b'429 Too Many Requests', [b'Retry-After: 0'], b''
+    if path == '/hostile/redirect':
+        return b'302 Found', [b'Location: ' + params.get('to', '/').encode()], b''
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def bomb():
+    """64 MiB of zeros, gzipped to about 64 KB."""
+    return gzip.compress(bytes(64 * 1024 * 1024), compresslevel=9)
 
 
 def decoded(headers, body):
@@ -106,6 +132,12 @@ def main():
                     return self.send(200, [('Content-Type', 'application/json')], json.dumps(counts).encode())
             with lock:
                 counts[self.path] = counts.get(self.path, 0) + 1
+            raw = hostile(path, query)
+            if raw:
+                status, headers, body = raw
+                self.wfile.write(b'HTTP/1.1 ' + status + b'\r\n' + b''.join(h + b'\r\n' for h in headers)
+                                 + b'Content-Length: ' + str(len(body)).encode() + b'\r\n\r\n' + body)
+                return
             if path in ('/slow', '/item'):
                 params = dict(p.split('=', 1) for p in query.split('&') if '=' in p)
                 time.sleep(int(params.get('ms', '0')) / 1000 if path == '/slow' else 0)
