@@ -34,6 +34,13 @@ expect "unsupported scheme" 2 "unsupported scheme" -- "$BIN" key file:///etc/pas
 expect "unknown flag" 2 "Unknown option" -- "$BIN" warm --no-such-flag http://x/
 expect "bad expire-after" 2 "expire-after" -- "$BIN" warm --expire-after soon http://x/
 expect "no URLs" 2 "no URLs" -- "$BIN" warm --table "$TABLE"
+# Flags out of range are bad input, never an overflow trap.
+expect "huge lease" 2 "lease-seconds" -- "$BIN" work --drain --lease-seconds 1e300
+expect "NaN retry base" 2 "retry-base-seconds" -- "$BIN" work --drain --retry-base-seconds nan
+expect "huge expire jitter" 2 "expire-jitter" -- "$BIN" warm --expire-jitter 9223372036854775807 http://x/
+expect "huge timeout" 2 "timeout" -- "$BIN" warm --timeout 99999999999 http://x/
+expect "huge per-host rate" 2 "per-host-rate" -- "$BIN" warm --per-host-rate 1e-300 http://x/
+expect "huge expire-after" 2 "expire-after" -- "$BIN" warm --expire-after 20000000000000w http://x/
 expect "refused loopback" 1 "refused" -- "$BIN" warm --table "$TABLE" http://127.0.0.1:9/
 expect "metadata address" 1 "link-local" -- "$BIN" warm --table "$TABLE" --allow-loopback --allow-private http://169.254.169.254/latest/meta-data/
 expect "connection refused" 1 "failed" -- "$BIN" warm --table "$TABLE" --allow-loopback http://127.0.0.1:9/

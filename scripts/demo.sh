@@ -3,6 +3,7 @@
 # jobs/demo-origin/, creates the table and the queue schema, enqueues the URLs of
 # jobs/demo.urls, drains the queue with a worker, runs the job again (all hits), shows the
 # stats, and proves the hits by asking the real requests-cache (../shared/compat/rc_check.py).
+# Then the guard rails: what a hostile job or spelling of a host cannot make the worker do.
 set -euo pipefail
 source "$(dirname "$0")/lib/services.sh"
 cd "$CW_ROOT"
@@ -43,3 +44,10 @@ mapfile -t urls <"$CW_RUNDIR/demo.urls"
 "$CW_VENV/bin/python" "$CW_SHARED/compat/rc_check.py" --endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB" \
   --table http_cache --region "$AWS_REGION" "${urls[@]}"
 cw_log "every demo URL is a fresh hit in requests-cache"
+
+cw_log "safety: 0177.0.0.1 is loopback as the connection reads it, refused without --allow-loopback (exit 1 expected)"
+"$BIN" warm --table http_cache "http://0177.0.0.1:$ORIGIN_PORT/index.html" || true
+cw_log "safety: the enqueue function refuses a CR/LF method with a clear error"
+psql "$CACHEWARM_DATABASE_URL" -qAtX -c "SELECT cachewarm.enqueue('$ORIGIN/x', method => E'GET\r\nX-Injected: 1')" 2>&1 || true
+cw_log "safety: credentials and secret parameters never reach the output"
+"$BIN" warm --table http_cache --allow-loopback "http://user:s3cret@127.0.0.1:$ORIGIN_PORT/index.html?api_key=TOPSECRET"

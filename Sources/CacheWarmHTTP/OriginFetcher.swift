@@ -33,12 +33,12 @@ public final class OriginFetcher: Sendable {
         }
     }
 
-    let http: HTTPClient
+    let clients: ClientRotation
     let proxy: EgressProxy
     let configuration: Configuration
 
-    init(http: HTTPClient, proxy: EgressProxy, configuration: Configuration) {
-        self.http = http
+    init(clients: ClientRotation, proxy: EgressProxy, configuration: Configuration) {
+        self.clients = clients
         self.proxy = proxy
         self.configuration = configuration
     }
@@ -57,12 +57,12 @@ public final class OriginFetcher: Sendable {
         // A refused connection fails at once; whether to try again is the caller's decision.
         client.connectionPool.retryConnectionEstablishment = false
         client.timeout.connect = TimeAmount(configuration.connectTimeout)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: client)
-        return OriginFetcher(http: http, proxy: proxy, configuration: configuration)
+        let clients = ClientRotation { [client] in HTTPClient(eventLoopGroupProvider: .singleton, configuration: client) }
+        return OriginFetcher(clients: clients, proxy: proxy, configuration: configuration)
     }
 
     public func shutdown() async {
-        try? await http.shutdown()
+        await clients.shutdown()
         await proxy.shutdown()
     }
 
@@ -71,6 +71,18 @@ public final class OriginFetcher: Sendable {
 
     /// `extraHeaders` (validators) are sent with the reader's headers but are not part of them.
     public func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader] = []) async throws(FetchError) -> FetchedResponse {
+        let (generation, http) = clients.acquire(host: Self.host(of: request.url))
+        let result: Result<FetchedResponse, FetchError>
+        do throws(FetchError) {
+            result = .success(try await fetch(request, extraHeaders: extraHeaders, using: http))
+        } catch {
+            result = .failure(error)
+        }
+        if let retired = clients.release(generation) { try? await retired.shutdown() }
+        return try result.get()
+    }
+
+    private func fetch(_ request: ReaderRequest, extraHeaders: [HTTPHeader], using http: HTTPClient) async throws(FetchError) -> FetchedResponse {
         let start = ContinuousClock.now
         let deadline = NIODeadline.now() + TimeAmount(configuration.requestTimeout)
         var url: String
@@ -80,7 +92,7 @@ public final class OriginFetcher: Sendable {
         var headers = request.preparedHeaders.filter { !Self.managedHeaders.contains($0.name.lowercased()) } + extraHeaders
         var hops: [String] = []
         while true {
-            let response = try await execute(url: url, method: method, headers: headers, body: body, deadline: deadline)
+            let response = try await execute(http, url: url, method: method, headers: headers, body: body, deadline: deadline)
             if let location = response.headers.first(name: "Location"), (300..<400).contains(Int(response.status.code)), response.status.code != 304 {
                 guard hops.count < configuration.maxRedirects else {
                     throw FetchError(.tooManyRedirects, "more than \(configuration.maxRedirects) redirects from \(Redaction.url(request.url))")
@@ -110,7 +122,7 @@ public final class OriginFetcher: Sendable {
         }
     }
 
-    private func execute(url: String, method: String, headers: [HTTPHeader], body: [UInt8]?, deadline: NIODeadline) async throws(FetchError) -> HTTPClientResponse {
+    private func execute(_ http: HTTPClient, url: String, method: String, headers: [HTTPHeader], body: [UInt8]?, deadline: NIODeadline) async throws(FetchError) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for header in headers { request.headers.add(name: header.name, value: header.value) }

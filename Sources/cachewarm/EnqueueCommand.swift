@@ -36,7 +36,8 @@ struct EnqueueCommand: AsyncParsableCommand {
     @OptionGroup var reader: ReaderOptions
 
     func validate() throws {
-        guard maxAttempts > 0 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard (1...100).contains(maxAttempts) else { throw ValidationError("--max-attempts must be 1 to 100") }
+        guard (-1_000_000...1_000_000).contains(priority) else { throw ValidationError("--priority must be between -1000000 and 1000000") }
         if let runAt, Timestamp(isoformat: runAt) == nil { throw ValidationError("--run-at: '\(runAt)' is not an ISO 8601 time") }
     }
 

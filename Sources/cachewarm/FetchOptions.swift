@@ -29,8 +29,9 @@ struct FetchOptions: ParsableArguments {
     var allowHosts: [String] = []
 
     func validate() throws {
-        guard maxBodyBytes > 0, maxItemBytes > 0, timeoutSeconds > 0, connectTimeoutSeconds > 0 else {
-            throw ValidationError("sizes and timeouts must be positive")
+        guard maxBodyBytes > 0, maxItemBytes > 0 else { throw ValidationError("--max-body-bytes and --max-item-bytes must be positive") }
+        guard (1...86_400).contains(timeoutSeconds), (1...86_400).contains(connectTimeoutSeconds) else {
+            throw ValidationError("--timeout and --connect-timeout must be 1 to 86400 seconds")
         }
     }
 

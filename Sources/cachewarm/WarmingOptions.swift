@@ -1,4 +1,5 @@
 import ArgumentParser
+import CacheWarmCore
 import CacheWarmEngine
 
 /// Whether to fetch at all: hits are not fetched, stale items with validators are revalidated.
@@ -27,9 +28,9 @@ struct WarmingOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard refreshBeforeSeconds >= 0 else { throw ValidationError("--refresh-before must not be negative") }
+        guard (0...ExpireAfter.maxSeconds).contains(refreshBeforeSeconds) else { throw ValidationError("--refresh-before must be 0 to \(ExpireAfter.maxSeconds) seconds") }
         guard perHost > 0 else { throw ValidationError("--per-host must be at least 1") }
         guard perHostRate.map({ $0 >= 0.001 && $0 <= 1_000_000 }) ?? true else { throw ValidationError("--per-host-rate must be between 0.001 and 1000000") }
-        guard expireJitterSeconds >= 0 else { throw ValidationError("--expire-jitter must not be negative") }
+        guard (0...ExpireAfter.maxSeconds).contains(expireJitterSeconds) else { throw ValidationError("--expire-jitter must be 0 to \(ExpireAfter.maxSeconds) seconds") }
     }
 }

@@ -62,8 +62,14 @@ struct WorkCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        guard concurrency > 0, leaseSeconds > 0, rescueInterval > 0, retention >= 0, graceSeconds >= 0, pollIntervalMilliseconds > 0 else {
-            throw ValidationError("counts, intervals and durations must be positive")
+        guard concurrency > 0, pollIntervalMilliseconds > 0 else { throw ValidationError("--concurrency and --poll-interval-ms must be positive") }
+        // Bounded, so that every conversion to a clock's units stays in range.
+        let day = 86_400.0
+        guard (0.1...day).contains(leaseSeconds), (0.1...day).contains(rescueInterval), (0...3650 * day).contains(retention),
+            (0...day).contains(graceSeconds), (0.001...day).contains(retryBaseSeconds), (1...365 * 86_400).contains(keepWarmMaxInterval)
+        else {
+            throw ValidationError("--lease-seconds, --rescue-interval, --grace-seconds and --retry-base-seconds must be within a day (and positive), "
+                + "--retention within 10 years, --keep-warm-max-interval 1 s to a year")
         }
     }
 
