@@ -27,7 +27,10 @@ extension ReaderSettings {
                 keyHash = hash
             case ("expire_after", _): expiration.expireAfter = try Self.expireAfter(value, name)
             case ("urls_expire_after", .object(let patterns)):
-                guard patterns.count <= Self.maxListCount else { throw JSONError(description: "urls_expire_after has more than \(Self.maxListCount) patterns") }
+                // Every URL is matched against every pattern (glob matching is O(URL × pattern)).
+                guard patterns.reduce(0, { $0 + $1.0.utf8.count }) <= Self.maxPatternBytes * 4 else {
+                    throw JSONError(description: "urls_expire_after patterns must add up to at most \(Self.maxPatternBytes * 4) bytes")
+                }
                 expiration.urlsExpireAfter = []
                 for (pattern, expiry) in patterns {
                     guard pattern.utf8.count <= Self.maxPatternBytes else {

@@ -39,6 +39,7 @@ struct HostileInputTests {
             (#"{"expire_after": "20000000000000w"}"#, "expire_after"), (#"{"expire_after": 99999999999999999999}"#, "expire_after"),
             (#"{"urls_expire_after": {"*": 1e999}}"#, "urls_expire_after"), (#"{"allowable_codes": [99999999999]}"#, "allowable_codes"),
             (#"{"allowable_methods": ["GET\r\nX: y"]}"#, "allowable_methods"),
+            ("{\"urls_expire_after\": {" + (0..<10).map { "\"\($0)\(String(repeating: "*a", count: 250))\": 1" }.joined(separator: ", ") + "}}", "urls_expire_after"),
         ] {
             do {
                 _ = try ReaderSettings(json: try JSONValue.parse(json))
