@@ -172,6 +172,11 @@ final class ConnectHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func splice(context: ChannelHandlerContext, upstream: any Channel) {
+        // The client may have given up while we resolved and dialled.
+        guard context.channel.isActive else {
+            upstream.close(promise: nil)
+            return
+        }
         let head = HTTPResponseHead(version: .http1_1, status: .ok)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -189,6 +194,11 @@ final class ConnectHandler: ChannelInboundHandler, RemovableChannelHandler {
         pipeline.syncOperations.removeHandler(self, promise: nil)
         _ = pipeline.syncOperations.removeHandler(name: Self.encoderName)
         _ = pipeline.syncOperations.removeHandler(name: Self.decoderName)
+    }
+
+    /// Garbage instead of a CONNECT request: the connection is closed.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 
     private func respond(_ status: HTTPResponseStatus, context: ChannelHandlerContext) {
