@@ -18,7 +18,7 @@ bin=$(swift build --scratch-path "$scratch" --product cachewarm-fuzz -Xswiftc -s
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(ls Tests/FuzzCorpus)
 mkdir -p "$scratch/crashes"
-status=0
+status=0 passed=0 failed=0
 for target in "${targets[@]}"; do
   corpus="$scratch/corpus/$target"
   mkdir -p "$corpus"
@@ -27,10 +27,12 @@ for target in "${targets[@]}"; do
   if CACHEWARM_FUZZ_TARGET=$target "$bin" -max_total_time="$seconds" -timeout=5 -max_len=8192 -rss_limit_mb=2048 \
       -artifact_prefix="$scratch/crashes/$target-" "$corpus" >"$log" 2>&1; then
     printf 'fuzz %-14s ok: %s\n' "$target" "$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)"
+    passed=$((passed + 1))
   else
-    status=1
+    status=1 failed=$((failed + 1))
     printf 'fuzz %-14s FOUND A CRASH (log %s):\n' "$target" "$log"
     grep -E 'ERROR|Fatal error|deadly|Test unit written' "$log" | head -5
   fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
