@@ -16,11 +16,15 @@ public final class HostResolver: Sendable {
     private let timeToLive: Duration
     private let timeout: Duration
     private let pool: NIOThreadPool
+    /// The blocking lookup: `getaddrinfo`, or a stand-in DNS in tests.
+    private let lookup: @Sendable (String) -> [IPAddress]?
     static let capacity = 4096
 
-    public init(timeToLive: Duration = .seconds(10), timeout: Duration = .seconds(10), threads: Int = 16) {
+    public init(timeToLive: Duration = .seconds(10), timeout: Duration = .seconds(10), threads: Int = 16,
+                lookup: @escaping @Sendable (String) -> [IPAddress]? = HostResolver.getaddrinfo) {
         self.timeToLive = timeToLive
         self.timeout = timeout
+        self.lookup = lookup
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
     }
@@ -43,11 +47,11 @@ public final class HostResolver: Sendable {
     }
 
     private func resolve(_ host: String) async throws(FetchError) -> [IPAddress] {
-        let pool = self.pool, timeout = self.timeout
+        let pool = self.pool, timeout = self.timeout, lookup = self.lookup
         let result: [IPAddress]?
         do {
             result = try await withThrowingTaskGroup(of: [IPAddress]?.self) { group in
-                group.addTask { try await pool.runIfActive { Self.getaddrinfo(host) } }
+                group.addTask { try await pool.runIfActive { lookup(host) } }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     throw FetchError(.timeout, "resolving \(host) took longer than \(timeout)")
@@ -64,7 +68,7 @@ public final class HostResolver: Sendable {
         return result
     }
 
-    private static func getaddrinfo(_ host: String) -> [IPAddress]? {
+    public static func getaddrinfo(_ host: String) -> [IPAddress]? {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
