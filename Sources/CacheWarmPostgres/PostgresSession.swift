@@ -41,17 +41,21 @@ public final class PostgresSession {
         }
         defer { PQclear(result) }
         guard let result else { throw connectionLost() }
-        try check(result)
+        try check(result, parameters: parameters)
         return PostgresRows(result)
     }
 
-    /// The one place a libpq result becomes an error: SQLSTATE and the primary message only.
-    private func check(_ result: OpaquePointer) throws(PostgresError) {
+    /// The one place a libpq result becomes an error: SQLSTATE and the primary message only,
+    /// with any parameter the server quotes back (`invalid input syntax ... "value"`) left out.
+    private func check(_ result: OpaquePointer, parameters: [String?] = []) throws(PostgresError) {
         let status = PQresultStatus(result)
         guard status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK else { return }
         if PQstatus(handle) != CONNECTION_OK { throw connectionLost() }
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-        let message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "statement failed"
+        var message = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? "statement failed"
+        for case let value? in parameters where !value.isEmpty {
+            message = message.replacingOccurrences(of: "\"\(value)\"", with: "\"…\"")
+        }
         throw PostgresError(kind: .query, sqlState: state, message: message)
     }
 

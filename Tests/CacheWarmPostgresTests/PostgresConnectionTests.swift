@@ -33,6 +33,8 @@ struct PostgresConnectionTests {
             } catch let error as PostgresError {
                 #expect(error.sqlState == "22P02")
                 #expect(error.kind == .query)
+                #expect(error.description.contains("invalid input syntax"))
+                #expect(!error.description.contains("secret-value"))
             }
         }
     }
