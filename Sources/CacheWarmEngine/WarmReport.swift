@@ -44,18 +44,20 @@ public struct WarmReport: Sendable {
             + "\(formatSeconds(elapsedSeconds)) s, \(rate) URLs/s"
     }
 
-    public func json(results: [WarmResult]) -> JSONValue {
+    /// `urls`: one entry per URL, for a run over a list (a queue's jobs are in its table).
+    public func json(results: [WarmResult]? = nil) -> JSONValue {
         func countsJSON(_ counts: [WarmOutcome.Category: Int]) -> JSONValue {
             .object(WarmOutcome.Category.allCases.map { ($0.rawValue, .int(String(counts[$0, default: 0]))) })
         }
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("total", .int(String(total))),
             ("outcomes", countsJSON(counts)),
-            ("hosts", .object(hosts.keys.sorted().map { ($0, countsJSON(hosts[$0]!)) })),
+            ("hosts", .object(hosts.sorted { $0.key < $1.key }.map { ($0.key, countsJSON($0.value)) })),
             ("item_bytes", .int(String(itemBytes))),
             ("elapsed_seconds", .float(elapsedSeconds)),
-            ("urls", .array(results.map(Self.resultJSON))),
-        ])
+        ]
+        if let results { fields.append(("urls", .array(results.map(Self.resultJSON)))) }
+        return .object(fields)
     }
 
     static func resultJSON(_ result: WarmResult) -> JSONValue {

@@ -97,7 +97,7 @@ struct WorkCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         var final = printer.report
         final.elapsedSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if json { print(final.json(results: []).dumps()) } else { print(final.summary) }
+        if json { print(final.json().dumps()) } else { print(final.summary) }
         if final.hasFailures { throw ExitCode(ExitStatus.someFailed) }
     }
 
