@@ -169,6 +169,11 @@ public struct Warmer: Sendable {
                     }
                     let now = now()
                     for job in jobs {
+                        // A method the reader does not cache is never sent: a job cannot make the worker POST.
+                        guard job.settings.expiration.allowableMethods.contains(job.key.method) else {
+                            report(result(job, .uncacheable(UncacheableReason.method(job.key.method).description), micros: 0))
+                            continue
+                        }
                         let state = stored[job.key.key]
                         switch Freshness.decide(state, now: now, refreshLeadSeconds: configuration.refreshLeadSeconds, force: configuration.force) {
                         case .hit(let expires):
@@ -220,16 +225,14 @@ public struct Warmer: Sendable {
 
     /// Fetch, decide, encode and size one job (in a child task: CPU work runs in parallel).
     func encode(_ job: WarmJob, validators: [HTTPHeader] = [], stored: StoredItemState? = nil) async -> Encoded {
-        // A method the reader does not cache is never sent: a job cannot make the worker POST.
-        if !job.settings.expiration.allowableMethods.contains(job.key.method) {
-            return Encoded(job: job, items: [], result: result(job, .uncacheable(UncacheableReason.method(job.key.method).description), micros: 0))
-        }
         let start = ContinuousClock.now
         let fetched = await fetcher.fetch(job.request, extraHeaders: validators)
         let elapsed = ContinuousClock.now - start
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        func done(_ outcome: WarmOutcome, status: Int? = nil, items: [Item] = [], retryable: Bool = false, retryAfter: Double? = nil) -> Encoded {
-            Encoded(job: job, items: items, result: result(job, outcome, status: status, retryable: retryable, retryAfter: retryAfter, micros: micros))
+        func done(_ outcome: WarmOutcome, status: Int? = nil, items: [Item] = [], retryable: Bool = false, storeUnavailable: Bool = false,
+                  retryAfter: Double? = nil) -> Encoded {
+            Encoded(job: job, items: items, result: result(job, outcome, status: status, retryable: retryable, storeUnavailable: storeUnavailable,
+                                                           retryAfter: retryAfter, micros: micros))
         }
         switch fetched {
         case .failure(let failure):
@@ -241,7 +244,7 @@ public struct Warmer: Sendable {
         case .success(let response) where response.status == 304 && !validators.isEmpty:
             guard let stored else { return done(.failed("304 to a request without a stored item"), status: 304) }
             let (outcome, unavailable) = await revalidate(job, stored: stored, response: response)
-            return Encoded(job: job, items: [], result: result(job, outcome, status: 304, retryable: unavailable, storeUnavailable: unavailable, micros: micros))
+            return done(outcome, status: 304, retryable: unavailable, storeUnavailable: unavailable)
         case .success(let response):
             let savedAt = now()
             let retryAfter = JobDisposition.retryAfterSeconds(response.headers, now: savedAt)
